@@ -1,0 +1,1 @@
+"""Transcripts service: press-conference transcripts in, who-said-what GraphQL out."""

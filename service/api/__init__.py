@@ -1,0 +1,1 @@
+"""API: GraphQL types, loaders and the HTTP endpoint, over storage."""

@@ -1,0 +1,145 @@
+"""Configuration from the environment, validated once at start-up.
+
+Every setting is listed in README.md with its default. An invalid value raises ConfigError with
+one line that names the variable and what it accepts; the CLI prints it and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class ConfigError(ValueError):
+    """One clear line about one bad setting."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
+
+
+def _int(minimum: int, maximum: int) -> Callable[[str, str], int]:
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+        if not minimum <= value <= maximum:
+            raise ConfigError(f"{name}={value} is out of range ({minimum}..{maximum})")
+        return value
+
+    return parse
+
+
+def _database_url(name: str, raw: str) -> str | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in {"postgresql", "postgres"} or not (parts.hostname or parts.query):
+        raise ConfigError(
+            f"{name} must look like postgresql://user:password@host:5432/dbname (got {raw!r})"
+        )
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ConfigError(f"{name} has an invalid port: {raw!r}") from None
+    return raw
+
+
+def _log_level(name: str, raw: str) -> str:
+    value = raw.strip().upper()
+    if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ConfigError(f"{name}={raw!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+    return value
+
+
+def _origins(name: str, raw: str) -> tuple[str, ...]:
+    return tuple(o.strip() for o in raw.split(",") if o.strip())
+
+
+def _text(name: str, raw: str) -> str:
+    return raw
+
+
+def _optional_text(name: str, raw: str) -> str | None:
+    return raw or None
+
+
+def _path(name: str, raw: str) -> Path:
+    return Path(raw).expanduser()
+
+
+def setting(env: str, default: Any, parse: Callable[[str, str], Any], doc: str) -> Any:
+    return field(default=default, metadata={"env": env, "parse": parse, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = setting(
+        "DATABASE_URL", None, _database_url,
+        "PostgreSQL to use. Unset: start the embedded server in SERVICE_DATA_DIR.")
+    data_dir: Path = setting(
+        "SERVICE_DATA_DIR", Path(".data"), _path,
+        "Embedded PostgreSQL's data, socket and log directory.")
+    host: str = setting("HOST", "127.0.0.1", _text, "Address the HTTP server binds.")
+    port: int = setting("PORT", 8000, _int(1, 65535), "Port the HTTP server binds.")
+    admin_token: str | None = setting(
+        "ADMIN_TOKEN", None, _optional_text,
+        "Bearer token with write access (bootstrapping, automation).")
+    load_sample: bool = setting(
+        "LOAD_SAMPLE", True, _bool, "Load the bundled sample transcripts at start (idempotent).")
+    log_level: str = setting("LOG_LEVEL", "INFO", _log_level, "Python log level.")
+    db_connect_timeout: int = setting(
+        "DB_CONNECT_TIMEOUT", 30, _int(1, 3600),
+        "Seconds to keep retrying the database at start-up before giving up.")
+    db_pool_size: int = setting("DB_POOL_SIZE", 10, _int(1, 1000), "asyncpg pool size.")
+    statement_timeout_ms: int = setting(
+        "STATEMENT_TIMEOUT_MS", 5000, _int(1, 3_600_000),
+        "PostgreSQL statement_timeout for API queries.")
+    max_body_bytes: int = setting(
+        "MAX_BODY_BYTES", 5_000_000, _int(1024, 1_000_000_000),
+        "Largest accepted HTTP request body.")
+    max_document_chars: int = setting(
+        "MAX_DOCUMENT_CHARS", 2_000_000, _int(1000, 100_000_000),
+        "Largest transcript accepted for ingestion (TOO_LARGE beyond).")
+    max_query_depth: int = setting("MAX_QUERY_DEPTH", 12, _int(1, 1000), "GraphQL depth limit.")
+    max_aliases: int = setting("MAX_ALIASES", 30, _int(1, 10_000), "Aliases per GraphQL document.")
+    max_tokens: int = setting(
+        "MAX_QUERY_TOKENS", 2000, _int(10, 1_000_000), "Lexer tokens per GraphQL document.")
+    max_page_size: int = setting("MAX_PAGE_SIZE", 100, _int(1, 10_000), "Cap on first/last.")
+    introspection: bool = setting("INTROSPECTION", True, _bool, "Allow schema introspection.")
+    graphiql: bool = setting("GRAPHIQL", True, _bool, "Serve GraphiQL on GET /graphql.")
+    cors_origins: tuple[str, ...] = setting(
+        "CORS_ORIGINS", (), _origins, "Comma-separated origins allowed by CORS (empty: none).")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = f.metadata["env"]
+            if name in environ:
+                values[f.name] = f.metadata["parse"](name, environ[name])
+        return cls(**values)
+
+    @classmethod
+    def documentation(cls) -> list[tuple[str, str, str]]:
+        """(variable, default, meaning) rows for the README table and `--help`."""
+        rows = []
+        for f in fields(cls):
+            default = f.default
+            if isinstance(default, tuple):
+                default = ",".join(default)
+            rows.append((f.metadata["env"], "" if default is None else str(default),
+                         f.metadata["doc"]))
+        return rows

@@ -1,0 +1,1 @@
+"""Ingestion: a transcript page as text in, a ParsedDocument out. Pure Python, no database."""

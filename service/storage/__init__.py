@@ -1,0 +1,1 @@
+"""Storage: the PostgreSQL schema's owner. Every SQL statement of the service lives here."""

@@ -1,0 +1,222 @@
+"""Shared fixtures: a real PostgreSQL, a fresh database per run, a live HTTP server.
+
+PostgreSQL is the embedded server (started in a temporary directory) unless TEST_DATABASE_URL
+names an existing server; either way every test run gets its own freshly migrated database,
+dropped at the end. The API is exercised over real HTTP against uvicorn on a free port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+import uvicorn
+
+from service.config import Settings
+from service.storage import migrate
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus"
+SEEDS = SHARED / "acceptance" / "seeds.yaml"
+CONTRACT = SHARED / "api" / "contract.graphql"
+NATO_SEED = CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt"
+KREMLIN_SEED = CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt"
+ADMIN_TOKEN = "test-admin-token"
+
+GraphQL = Callable[..., Awaitable[dict[str, Any]]]
+
+
+def with_database(url: str, dbname: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + dbname))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """Admin URL of the PostgreSQL server the tests use (maintenance database)."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    from service.embedded_pg import EmbeddedPostgres
+
+    with tempfile.TemporaryDirectory(prefix="transcripts-test-") as tmp:
+        server = EmbeddedPostgres(Path(tmp) / "pg")
+        url = server.start()
+        try:
+            yield url
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def make_database(server_url: str) -> Iterator[Callable[[], str]]:
+    """Factory: a new, empty, fully migrated database; all are dropped at the end of the run."""
+    created: list[str] = []
+
+    async def _admin(sql: str) -> None:
+        conn = await asyncpg.connect(server_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    def make() -> str:
+        name = f"t_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        _run_sync(_admin(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        url = with_database(server_url, name)
+        migrate.upgrade(url)
+        return url
+
+    yield make
+    for name in created:
+        _run_sync(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _run_sync(coro: Awaitable[Any]) -> Any:
+    """Run a coroutine from sync code, also when called while the session loop is running."""
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        result["value"] = asyncio.run(coro)  # type: ignore[arg-type]
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    return result.get("value")
+
+
+@pytest.fixture(scope="session")
+def database_url(make_database: Callable[[], str]) -> str:
+    return make_database()
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
+    yield pool
+    await pool.close()
+
+
+class LiveServer:
+    """uvicorn serving the real app in a background thread, on a free port."""
+
+    def __init__(self, settings: Settings) -> None:
+        from service.app import create_app
+
+        self.settings = settings
+        self.url = f"http://127.0.0.1:{settings.port}"
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port,
+                                log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def test_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = dict(database_url=database_url, port=free_port(), load_sample=False,
+                                  admin_token=ADMIN_TOKEN, log_level="WARNING")
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def make_live_server(make_database: Callable[[], str]) -> Iterator[Callable[..., LiveServer]]:
+    """Factory: a live server on its own fresh database (for tests that change data)."""
+    servers: list[LiveServer] = []
+
+    def make(database_url: str | None = None, **overrides: Any) -> LiveServer:
+        server = LiveServer(test_settings(database_url or make_database(), **overrides))
+        servers.append(server.__enter__())
+        return server
+
+    yield make
+    for server in servers:
+        server.__exit__()
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, make_live_server: Callable[..., LiveServer]) -> LiveServer:
+    """The shared read-mostly server; its database holds the two seed documents."""
+    return make_live_server(database_url)
+
+
+def graphql_client(base_url: str) -> GraphQL:
+    async def call(query: str, variables: dict[str, Any] | None = None, *,
+                   token: str | None = None, expect_errors: bool = False) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+            response = await client.post("/graphql", json={"query": query,
+                                                           "variables": variables or {}},
+                                         headers=headers)
+        body = response.json()
+        if not expect_errors:
+            assert "errors" not in body, body.get("errors")
+        return body
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def graphql(live_server: LiveServer) -> GraphQL:
+    """POST a query to the shared server; fails the test on GraphQL errors unless expected."""
+    return graphql_client(live_server.url)
+
+
+INGEST = """
+mutation Ingest($input: IngestDocumentInput!) {
+  ingestDocument(input: $input) {
+    created
+    document { id format }
+    errors { code message field }
+  }
+}
+"""
+
+
+async def ingest_file(call: GraphQL, path: Path) -> dict[str, Any]:
+    body = await call(INGEST, {"input": {"text": path.read_text(encoding="utf-8"),
+                                         "filename": path.name}}, token=ADMIN_TOKEN)
+    return body["data"]["ingestDocument"]
+
+
+@pytest.fixture(scope="session")
+async def seeded(graphql: GraphQL) -> dict[str, dict[str, Any]]:
+    """Ingest the two seed documents through the public mutation, once per run."""
+    results = {}
+    for path in (NATO_SEED, KREMLIN_SEED):
+        payload = await ingest_file(graphql, path)
+        assert payload["errors"] == [], payload
+        results[path.name] = payload
+    return results
