@@ -86,41 +86,65 @@ def setting(env: str, default: Any, parse: Callable[[str, str], Any], doc: str) 
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = setting(
-        "DATABASE_URL", None, _database_url,
-        "PostgreSQL to use. Unset: start the embedded server in SERVICE_DATA_DIR.")
+        "DATABASE_URL",
+        None,
+        _database_url,
+        "PostgreSQL to use. Unset: start the embedded server in SERVICE_DATA_DIR.",
+    )
     data_dir: Path = setting(
-        "SERVICE_DATA_DIR", Path(".data"), _path,
-        "Embedded PostgreSQL's data, socket and log directory.")
+        "SERVICE_DATA_DIR",
+        Path(".data"),
+        _path,
+        "Embedded PostgreSQL's data, socket and log directory.",
+    )
     host: str = setting("HOST", "127.0.0.1", _text, "Address the HTTP server binds.")
     port: int = setting("PORT", 8000, _int(1, 65535), "Port the HTTP server binds.")
     admin_token: str | None = setting(
-        "ADMIN_TOKEN", None, _optional_text,
-        "Bearer token with write access (bootstrapping, automation).")
+        "ADMIN_TOKEN",
+        None,
+        _optional_text,
+        "Bearer token with write access (bootstrapping, automation).",
+    )
     load_sample: bool = setting(
-        "LOAD_SAMPLE", True, _bool, "Load the bundled sample transcripts at start (idempotent).")
+        "LOAD_SAMPLE", True, _bool, "Load the bundled sample transcripts at start (idempotent)."
+    )
     log_level: str = setting("LOG_LEVEL", "INFO", _log_level, "Python log level.")
     db_connect_timeout: int = setting(
-        "DB_CONNECT_TIMEOUT", 30, _int(1, 3600),
-        "Seconds to keep retrying the database at start-up before giving up.")
+        "DB_CONNECT_TIMEOUT",
+        30,
+        _int(1, 3600),
+        "Seconds to keep retrying the database at start-up before giving up.",
+    )
     db_pool_size: int = setting("DB_POOL_SIZE", 10, _int(1, 1000), "asyncpg pool size.")
     statement_timeout_ms: int = setting(
-        "STATEMENT_TIMEOUT_MS", 5000, _int(1, 3_600_000),
-        "PostgreSQL statement_timeout for API queries.")
+        "STATEMENT_TIMEOUT_MS",
+        5000,
+        _int(1, 3_600_000),
+        "PostgreSQL statement_timeout for API queries.",
+    )
     max_body_bytes: int = setting(
-        "MAX_BODY_BYTES", 5_000_000, _int(1024, 1_000_000_000),
-        "Largest accepted HTTP request body.")
+        "MAX_BODY_BYTES",
+        5_000_000,
+        _int(1024, 1_000_000_000),
+        "Largest accepted HTTP request body.",
+    )
     max_document_chars: int = setting(
-        "MAX_DOCUMENT_CHARS", 2_000_000, _int(1000, 100_000_000),
-        "Largest transcript accepted for ingestion (TOO_LARGE beyond).")
+        "MAX_DOCUMENT_CHARS",
+        2_000_000,
+        _int(1000, 100_000_000),
+        "Largest transcript accepted for ingestion (TOO_LARGE beyond).",
+    )
     max_query_depth: int = setting("MAX_QUERY_DEPTH", 12, _int(1, 1000), "GraphQL depth limit.")
     max_aliases: int = setting("MAX_ALIASES", 30, _int(1, 10_000), "Aliases per GraphQL document.")
     max_tokens: int = setting(
-        "MAX_QUERY_TOKENS", 2000, _int(10, 1_000_000), "Lexer tokens per GraphQL document.")
+        "MAX_QUERY_TOKENS", 2000, _int(10, 1_000_000), "Lexer tokens per GraphQL document."
+    )
     max_page_size: int = setting("MAX_PAGE_SIZE", 100, _int(1, 10_000), "Cap on first/last.")
     introspection: bool = setting("INTROSPECTION", True, _bool, "Allow schema introspection.")
     graphiql: bool = setting("GRAPHIQL", True, _bool, "Serve GraphiQL on GET /graphql.")
     cors_origins: tuple[str, ...] = setting(
-        "CORS_ORIGINS", (), _origins, "Comma-separated origins allowed by CORS (empty: none).")
+        "CORS_ORIGINS", (), _origins, "Comma-separated origins allowed by CORS (empty: none)."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -140,6 +164,7 @@ class Settings:
             default = f.default
             if isinstance(default, tuple):
                 default = ",".join(default)
-            rows.append((f.metadata["env"], "" if default is None else str(default),
-                         f.metadata["doc"]))
+            rows.append(
+                (f.metadata["env"], "" if default is None else str(default), f.metadata["doc"])
+            )
         return rows

@@ -125,8 +125,13 @@ class LiveServer:
 
         self.settings = settings
         self.url = f"http://127.0.0.1:{settings.port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port,
-                                log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=settings.port,
+            log_level="warning",
+            lifespan="on",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -145,8 +150,13 @@ class LiveServer:
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = dict(database_url=database_url, port=free_port(), load_sample=False,
-                                  admin_token=ADMIN_TOKEN, log_level="WARNING")
+    values: dict[str, Any] = dict(
+        database_url=database_url,
+        port=free_port(),
+        load_sample=False,
+        admin_token=ADMIN_TOKEN,
+        log_level="WARNING",
+    )
     values.update(overrides)
     return Settings(**values)
 
@@ -173,13 +183,18 @@ def live_server(database_url: str, make_live_server: Callable[..., LiveServer]) 
 
 
 def graphql_client(base_url: str) -> GraphQL:
-    async def call(query: str, variables: dict[str, Any] | None = None, *,
-                   token: str | None = None, expect_errors: bool = False) -> dict[str, Any]:
+    async def call(
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        expect_errors: bool = False,
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-            response = await client.post("/graphql", json={"query": query,
-                                                           "variables": variables or {}},
-                                         headers=headers)
+            response = await client.post(
+                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+            )
         body = response.json()
         if not expect_errors:
             assert "errors" not in body, body.get("errors")
@@ -206,8 +221,11 @@ mutation Ingest($input: IngestDocumentInput!) {
 
 
 async def ingest_file(call: GraphQL, path: Path) -> dict[str, Any]:
-    body = await call(INGEST, {"input": {"text": path.read_text(encoding="utf-8"),
-                                         "filename": path.name}}, token=ADMIN_TOKEN)
+    body = await call(
+        INGEST,
+        {"input": {"text": path.read_text(encoding="utf-8"), "filename": path.name}},
+        token=ADMIN_TOKEN,
+    )
     return body["data"]["ingestDocument"]
 
 

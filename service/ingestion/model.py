@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     PRESS_CONFERENCE = "PRESS_CONFERENCE"
     PRESS_BRIEFING = "PRESS_BRIEFING"
     MEETING = "MEETING"
@@ -21,33 +21,33 @@ class EventKind(str, Enum):
     OTHER = "OTHER"
 
 
-class StatementKind(str, Enum):
+class StatementKind(StrEnum):
     REMARKS = "REMARKS"
     QUESTION = "QUESTION"
     ANSWER = "ANSWER"
     MODERATION = "MODERATION"
 
 
-class ParticipantRole(str, Enum):
+class ParticipantRole(StrEnum):
     SPEAKER = "SPEAKER"
     MODERATOR = "MODERATOR"
     JOURNALIST = "JOURNALIST"
     INTERPRETER = "INTERPRETER"
 
 
-class OrganisationKind(str, Enum):
+class OrganisationKind(StrEnum):
     INTERNATIONAL = "INTERNATIONAL"
     GOVERNMENT = "GOVERNMENT"
     MEDIA = "MEDIA"
     OTHER = "OTHER"
 
 
-class TopicKind(str, Enum):
+class TopicKind(StrEnum):
     PLACE = "PLACE"
     THEME = "THEME"
 
 
-class FigureKind(str, Enum):
+class FigureKind(StrEnum):
     MONEY = "MONEY"
     PERCENTAGE = "PERCENTAGE"
     MASS = "MASS"
@@ -57,7 +57,7 @@ class FigureKind(str, Enum):
     OTHER = "OTHER"
 
 
-class FigureQualifier(str, Enum):
+class FigureQualifier(StrEnum):
     EXACT = "EXACT"
     APPROXIMATE = "APPROXIMATE"
     MORE_THAN = "MORE_THAN"
@@ -193,7 +193,7 @@ class ParsedDocument:
 
 
 class RejectedDocument(Exception):
-    """A page refused whole; ``code`` is machine-readable (EMPTY_DOCUMENT, NOT_A_TRANSCRIPT, ...)."""
+    """A page refused whole; ``code`` is machine-readable: EMPTY_DOCUMENT, TOO_LARGE, ..."""
 
     def __init__(self, code: str, message: str, field: str | None = "text") -> None:
         super().__init__(message)
