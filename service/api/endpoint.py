@@ -1,0 +1,563 @@
+"""GraphQL over HTTP at /graphql, per the GraphQL-over-HTTP draft and the graphql-http audit.
+
+Why not Strawberry's own Starlette view: it answers only application/json and gives parse and
+validation errors HTTP 200, while the spec prefers application/graphql-response+json with 4xx
+codes for request errors. This module does the HTTP half itself (negotiation, parameters, limits,
+status codes, error masking) and hands the GraphQL half to an executor, Strawberry's
+`schema.execute` today; the name of the executor that served a request goes out in the
+X-Execution-Path header so that a second path (a compiler) can be added beside it.
+
+Status codes, by media type of the response:
+- application/graphql-response+json: 400 for request errors (parse, validation, variable
+  coercion, unknown operation), 200 once execution started (data present, maybe with errors).
+- application/json (legacy; also for Accept */* or no Accept, as the audit expects): 200 for
+  every GraphQL response, request errors included.
+- Either: 400 for a malformed HTTP request (bad JSON, missing or non-string query, variables not
+  an object…), 405 (Allow: POST) for a mutation over GET, 406 for an Accept nothing satisfies,
+  413 for a body over MAX_BODY_BYTES, 415 for a POST body that is not JSON, 500 for an internal
+  error (masked, with a request id), 503 when the database is down before execution.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import asyncpg
+import orjson
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from strawberry import Schema
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
+
+from service.api import graphiql
+from service.config import Settings
+
+logger = logging.getLogger(__name__)
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+APPLICATION_JSON = "application/json"
+TEXT_HTML = "text/html"
+REQUEST_BODY_TYPES = frozenset({APPLICATION_JSON, GRAPHQL_RESPONSE_JSON})
+REQUEST_ID_HEADER = "X-Request-ID"
+EXECUTION_PATH_HEADER = "X-Execution-Path"
+_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+ContextFactory = Callable[[Request, Settings], Any]
+
+
+# ---------------------------------------------------------------- content negotiation
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+
+    def specificity(self, media_type: str) -> int:
+        """2 for an exact match, 1 for type/*, 0 for */*, -1 for no match."""
+        main, _, sub = media_type.partition("/")
+        if self.type == "*":
+            return 0
+        if self.type != main:
+            return -1
+        if self.subtype == "*":
+            return 1
+        return 2 if self.subtype == sub else -1
+
+
+def parse_accept(header: str) -> list[MediaRange]:
+    """The Accept header's media ranges; malformed entries are skipped, not fatal."""
+    ranges = []
+    for item in header.split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        main, slash, sub = media.lower().partition("/")
+        if not slash or not main or not sub:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value.strip()), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        ranges.append(MediaRange(main, sub, q))
+    return ranges
+
+
+def negotiate(accept: str | None, offers: Iterable[str], *, default: str) -> str | None:
+    """Pick the offer the client prefers; None when the client accepts none of them.
+
+    The most specific matching range sets an offer's quality (RFC 9110). On a tie an explicitly
+    named type wins, in the server's order of `offers`; offers matched only by a wildcard go to
+    `default`, so `*/*` and a missing Accept get application/json, as the graphql-http audit
+    expects of servers while legacy clients are still around.
+    """
+    if accept is None or not accept.strip():
+        return default
+    ranges = parse_accept(accept)
+    best: tuple[tuple[float, int, int, int], str] | None = None
+    for index, offer in enumerate(offers):
+        matches = [(r.specificity(offer), r.q) for r in ranges if r.specificity(offer) >= 0]
+        if not matches:
+            continue
+        specificity, q = max(matches)
+        if q <= 0:
+            continue
+        key = (q, specificity, specificity < 2 and offer == default, -index)
+        if best is None or key > best[0]:
+            best = (key, offer)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------- request parameters
+
+
+class RequestError(Exception):
+    """A request that is not a well-formed GraphQL-over-HTTP request; answered, never executed."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str = "BAD_REQUEST",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.headers = dict(headers or {})
+
+
+@dataclass(frozen=True)
+class GraphQLParams:
+    query: str
+    operation_name: str | None
+    variables: dict[str, Any] | None
+    extensions: dict[str, Any] | None
+
+
+def params_from_mapping(raw: Mapping[str, Any]) -> GraphQLParams:
+    """Check the four request parameters' types; any other key is ignored, as the spec allows."""
+    query = raw.get("query")
+    if query is None or query == "":
+        raise RequestError(400, "No GraphQL query found in the request.")
+    if not isinstance(query, str):
+        raise RequestError(400, "The 'query' parameter must be a string.")
+    operation_name = raw.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestError(400, "The 'operationName' parameter must be a string or null.")
+    variables = raw.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise RequestError(400, "The 'variables' parameter must be an object or null.")
+    extensions = raw.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise RequestError(400, "The 'extensions' parameter must be an object or null.")
+    return GraphQLParams(query, operation_name or None, variables, extensions)
+
+
+def params_from_query_string(request: Request) -> GraphQLParams:
+    """GET: query and operationName as they are, variables and extensions as JSON text."""
+    raw: dict[str, Any] = dict(request.query_params)
+    for name in ("variables", "extensions"):
+        if raw.get(name):
+            try:
+                raw[name] = orjson.loads(raw[name])
+            except orjson.JSONDecodeError:
+                raise RequestError(400, f"The '{name}' parameter is not valid JSON.") from None
+        else:
+            raw.pop(name, None)
+    return params_from_mapping(raw)
+
+
+async def params_from_body(request: Request, max_body_bytes: int) -> GraphQLParams:
+    """POST: a JSON object no larger than MAX_BODY_BYTES, sent as application/json."""
+    content_type = request.headers.get("content-type")
+    if content_type is None:
+        raise RequestError(
+            415, "A POST request needs Content-Type: application/json.", "UNSUPPORTED_MEDIA_TYPE"
+        )
+    media, *params = (part.strip().lower() for part in content_type.split(";"))
+    charset = next(
+        (p.partition("=")[2].strip('"') for p in params if p.startswith("charset")), None
+    )
+    if media not in REQUEST_BODY_TYPES or charset not in (None, "utf-8", "utf8"):
+        raise RequestError(
+            415,
+            f"Unsupported Content-Type {content_type!r}; send application/json (UTF-8).",
+            "UNSUPPORTED_MEDIA_TYPE",
+        )
+    body = await read_body(request, max_body_bytes)
+    if not body.strip():
+        raise RequestError(400, "The request body is empty; send a JSON object with a 'query'.")
+    try:
+        raw = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise RequestError(400, f"The request body is not valid JSON: {error}.") from None
+    if not isinstance(raw, dict):
+        raise RequestError(
+            400, "The request body must be a JSON object (batches are not supported)."
+        )
+    return params_from_mapping(raw)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to exceed `limit` bytes."""
+    too_large = RequestError(
+        413, f"The request body exceeds the limit of {limit} bytes.", "PAYLOAD_TOO_LARGE"
+    )
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise RequestError(400, "Invalid Content-Length header.")
+        if int(declared) > limit:
+            raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# ---------------------------------------------------------------- execution
+
+
+class Executor(Protocol):
+    """One way of running a GraphQL operation; `name` goes out in X-Execution-Path."""
+
+    name: str
+
+    async def execute(
+        self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]
+    ) -> ExecutionResult: ...
+
+
+class StrawberryExecutor:
+    """The reference path: Strawberry parses, validates (with the schema's limits) and executes."""
+
+    name = "strawberry"
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+
+    async def execute(
+        self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]
+    ) -> ExecutionResult:
+        return await self.schema.execute(
+            params.query,
+            variable_values=params.variables,
+            context_value=context,
+            operation_name=params.operation_name,
+            allowed_operation_types=operations,
+            operation_extensions=params.extensions,
+        )
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """True when execution never started: parse, validation or variable-coercion errors.
+
+    graphql-core reports those with data None and no error path; field errors always carry one.
+    """
+    if isinstance(result, PreExecutionError):
+        return True
+    return (
+        result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
+    )
+
+
+# ---------------------------------------------------------------- error masking
+
+_DATABASE_DOWN: tuple[type[BaseException], ...] = (
+    OSError,  # connection refused, reset, unreachable
+    TimeoutError,  # no pool connection in time
+    asyncpg.InterfaceError,  # pool closed, connection lost mid-query
+)
+# SQLSTATE prefixes meaning "the server cannot serve us now": connection exceptions, operator
+# intervention (shutdown, database dropped), insufficient resources, database missing.
+_DATABASE_DOWN_STATES = ("08", "57P", "53", "3D000")
+
+
+def _database_down(error: BaseException) -> bool:
+    if isinstance(error, _DATABASE_DOWN):
+        return True
+    if not isinstance(error, asyncpg.PostgresError):
+        return False
+    state = error.sqlstate or ""
+    # 55000 is broad; at connect time it says the database is not accepting connections.
+    return state.startswith(_DATABASE_DOWN_STATES) or (
+        state == "55000" and "accepting connections" in str(error)
+    )
+
+
+def _causes(error: BaseException) -> Iterable[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen and len(seen) < 10:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def classify_failure(error: BaseException) -> tuple[str, str] | None:
+    """(code, public message) for failures we can name without leaking internals.
+
+    Public so that the schema's own masking can name a database outage the same way.
+    """
+    for cause in _causes(error):
+        if isinstance(cause, asyncpg.QueryCanceledError):
+            return "TIMEOUT", "The query took too long and was cancelled; narrow it down."
+        if _database_down(cause):
+            return "DATABASE_UNAVAILABLE", "The database is unavailable; try again shortly."
+    return None
+
+
+def is_internal(error: GraphQLError) -> bool:
+    """An error caused by an unexpected exception rather than by the request.
+
+    GraphQLErrors raised on purpose (by resolvers, validation rules, scalars) are public. So is a
+    non-GraphQL exception tied to a document location but not a field path: graphql-core's
+    variable coercion wraps a scalar's ValueError that way, and its message is for the client.
+    """
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    return error.path is not None or not error.nodes
+
+
+def public_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
+    """The error as the client may see it; internal failures are logged and masked."""
+    formatted = dict(error.formatted)
+    if not is_internal(error):
+        return formatted
+    original = error.original_error
+    assert original is not None
+    known = classify_failure(original)
+    if known:
+        code, message = known
+        logger.warning("request %s: %s: %r", request_id, code, original)
+    else:
+        code, message = "INTERNAL_SERVER_ERROR", "Internal server error"
+        logger.error(
+            "request %s: unexpected error in GraphQL execution",
+            request_id,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+    formatted["message"] = message
+    formatted["extensions"] = {"code": code, "requestId": request_id}
+    return formatted
+
+
+def internal_failure(error: BaseException, request_id: str) -> RequestError:
+    """A failure outside GraphQL execution (e.g. building the context), as a masked answer."""
+    known = classify_failure(error)
+    if known:
+        code, message = known
+        logger.warning("request %s: %s: %r", request_id, code, error)
+        return RequestError(503, message, code)
+    logger.error("request %s: unexpected error serving /graphql", request_id, exc_info=error)
+    return RequestError(500, "Internal server error", "INTERNAL_SERVER_ERROR")
+
+
+# ---------------------------------------------------------------- responses
+
+
+def json_response(
+    payload: Mapping[str, Any],
+    status: int,
+    media_type: str,
+    request_id: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    response = Response(
+        orjson.dumps(payload),
+        status_code=status,
+        media_type=f"{media_type}; charset=utf-8",
+        headers=dict(headers or {}),
+    )
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+def request_error_response(error: RequestError, media_type: str, request_id: str) -> Response:
+    extensions: dict[str, Any] = {"code": error.code}
+    if error.status >= 500:
+        extensions["requestId"] = request_id
+    payload = {"errors": [{"message": error.message, "extensions": extensions}]}
+    return json_response(payload, error.status, media_type, request_id, error.headers)
+
+
+def request_id_for(request: Request) -> str:
+    """Reuse a sane client- or middleware-supplied id (for tracing), else make one."""
+    existing = getattr(request.state, "request_id", None)
+    if isinstance(existing, str) and existing:
+        return existing
+    incoming = request.headers.get(REQUEST_ID_HEADER)
+    if incoming and _CLIENT_REQUEST_ID.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+# ---------------------------------------------------------------- the endpoint
+
+
+class GraphQLEndpoint:
+    """Answers GET and POST /graphql; GET from a browser gets GraphiQL when enabled."""
+
+    def __init__(
+        self, settings: Settings, executor: Executor, make_context: ContextFactory
+    ) -> None:
+        self.settings = settings
+        self.executor = executor
+        self.make_context = make_context
+
+    async def handle(self, request: Request) -> Response:
+        request_id = request_id_for(request)
+        request.state.request_id = request_id  # make_context and the schema's masking use it
+        is_get = request.method in ("GET", "HEAD")
+        accept = request.headers.get("accept")
+        json_types = [GRAPHQL_RESPONSE_JSON, APPLICATION_JSON]
+        if is_get and negotiate(accept, [*json_types, TEXT_HTML], default=APPLICATION_JSON) == (
+            TEXT_HTML
+        ):
+            # A browser. With GraphiQL off, a page view gets a plain 404 rather than JSON.
+            if self.settings.graphiql:
+                return graphiql.page_response(request_id)
+            if "query" not in request.query_params:
+                return _graphiql_disabled(request_id)
+        chosen = negotiate(accept, json_types, default=APPLICATION_JSON)
+        if chosen is None:
+            error = RequestError(
+                406,
+                f"Cannot answer with any type in Accept: {accept!r}; accept "
+                f"{GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}.",
+                "NOT_ACCEPTABLE",
+            )
+            return request_error_response(error, APPLICATION_JSON, request_id)
+        try:
+            params, operations = await self._read(request, is_get)
+        except RequestError as error:
+            return request_error_response(error, chosen, request_id)
+        try:
+            context = self.make_context(request, self.settings)
+            if inspect.isawaitable(context):
+                context = await context
+            result = await self._execute(params, context, operations, request.method)
+        except RequestError as error:
+            return request_error_response(error, chosen, request_id)
+        except Exception as error:
+            return request_error_response(internal_failure(error, request_id), chosen, request_id)
+        return self._result_response(result, chosen, request_id)
+
+    async def _read(
+        self, request: Request, is_get: bool
+    ) -> tuple[GraphQLParams, frozenset[OperationType]]:
+        """The parameters, and the operation types the method allows (GET: queries only)."""
+        if is_get:
+            return params_from_query_string(request), frozenset({OperationType.QUERY})
+        params = await params_from_body(request, self.settings.max_body_bytes)
+        return params, frozenset({OperationType.QUERY, OperationType.MUTATION})
+
+    async def _execute(
+        self,
+        params: GraphQLParams,
+        context: Any,
+        operations: frozenset[OperationType],
+        method: str,
+    ) -> ExecutionResult:
+        """Run the operation; the executor's refusals become HTTP answers or request errors."""
+        try:
+            return await self.executor.execute(params, context, operations)
+        except InvalidOperationTypeError as error:
+            if error.operation_type == OperationType.MUTATION and method != "POST":
+                raise RequestError(
+                    405,
+                    "Mutations are not allowed over GET; send them with POST.",
+                    "METHOD_NOT_ALLOWED",
+                    {"Allow": "POST"},
+                ) from None
+            raise RequestError(
+                400, error.as_http_error_reason(method), "OPERATION_NOT_SUPPORTED"
+            ) from None
+        except CannotGetOperationTypeError as error:
+            return PreExecutionError(data=None, errors=[GraphQLError(error.as_http_error_reason())])
+        except MissingQueryError:
+            raise RequestError(400, "No GraphQL query found in the request.") from None
+
+    def _result_response(
+        self, result: ExecutionResult, media_type: str, request_id: str
+    ) -> Response:
+        request_error = is_request_error(result)
+        raw_errors = result.errors or []
+        errors = [public_error(e, request_id) for e in raw_errors]
+        payload: dict[str, Any] = {} if request_error else {"data": result.data}
+        if errors:
+            payload["errors"] = errors
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        internal = {
+            shown["extensions"]["code"]
+            for raw, shown in zip(raw_errors, errors, strict=True)
+            if is_internal(raw)
+        }
+        if request_error and internal:
+            status = 503 if internal == {"DATABASE_UNAVAILABLE"} else 500
+        elif request_error and media_type == GRAPHQL_RESPONSE_JSON:
+            status = 400
+        else:
+            status = 200
+        headers = {EXECUTION_PATH_HEADER: self.executor.name}
+        return json_response(payload, status, media_type, request_id, headers)
+
+
+def _graphiql_disabled(request_id: str) -> Response:
+    response = Response(
+        "GraphiQL is disabled on this server (GRAPHIQL=false). Send GraphQL requests with "
+        f"Accept: {GRAPHQL_RESPONSE_JSON}.\n",
+        status_code=404,
+        media_type="text/plain",
+    )
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+def graphql_routes(
+    settings: Settings,
+    *,
+    schema: Schema | None = None,
+    make_context: ContextFactory | None = None,
+) -> list[BaseRoute]:
+    """/graphql (GET, POST) and, with GraphiQL enabled, its offline assets.
+
+    `schema` and `make_context` default to the API's; passing them is for tools and benchmarks
+    that serve another schema through the same HTTP layer.
+    """
+    if schema is None:
+        from service.api.schema import build_schema
+
+        schema = build_schema(settings)
+    if make_context is None:
+        from service.api.context import make_context as api_context
+
+        make_context = api_context
+    endpoint = GraphQLEndpoint(settings, StrawberryExecutor(schema), make_context)
+    routes: list[BaseRoute] = [Route("/graphql", endpoint.handle, methods=["GET", "POST"])]
+    if settings.graphiql:
+        routes.extend(graphiql.asset_routes())
+    return routes
