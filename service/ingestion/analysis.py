@@ -1,0 +1,79 @@
+"""The analysis half of ingestion (organisations, topics, figures) as the pipeline calls it.
+
+One place adapts the mentions/figures modules to the pipeline: they search the working text,
+and the texts of what they find are taken from the original so that original[span] == text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from service.ingestion import vocabulary
+from service.ingestion.figures import find_figures
+from service.ingestion.mentions import find_mentions
+from service.ingestion.model import (
+    Figure,
+    Mention,
+    OrganisationKind,
+    OrganisationRef,
+    Span,
+    TopicKind,
+    TopicRef,
+)
+
+
+def mentions(original: str, work: str, span: Span) -> tuple[list[Mention], list[Mention]]:
+    """(organisation mentions, topic mentions) in one paragraph; texts from the original."""
+    orgs, topics = find_mentions(work, span)
+    return _fixed(original, orgs), _fixed(original, topics)
+
+
+def figures(original: str, work: str, span: Span) -> list[Figure]:
+    found = find_figures(work, span)
+    return [dataclasses.replace(f, text=original[f.span.start : f.span.end]) for f in found]
+
+
+def _fixed(original: str, found: list[Mention]) -> list[Mention]:
+    return [dataclasses.replace(m, text=original[m.span.start : m.span.end]) for m in found]
+
+
+def organisation(slug: str) -> OrganisationRef | None:
+    try:
+        return vocabulary.organisation(slug)
+    except KeyError:
+        return None
+
+
+def organisation_by_name(name: str) -> OrganisationRef | None:
+    return vocabulary.organisation_by_name(name)
+
+
+def is_acronym(token: str) -> bool:
+    """An organisation's acronym as written ("NATO")."""
+    ref = organisation_by_name(token)
+    return ref is not None and ref.acronym == token
+
+
+def is_organisation(name: str) -> bool:
+    return organisation_by_name(name) is not None
+
+
+def is_place(name: str) -> bool:
+    found = vocabulary.topic_by_name(name)
+    return found is not None and found.kind == TopicKind.PLACE
+
+
+def topic(slug: str) -> TopicRef | None:
+    try:
+        return vocabulary.topic(slug)
+    except KeyError:
+        return None
+
+
+def media_outlet(name: str) -> OrganisationRef:
+    """The organisation for a journalist's outlet: the vocabulary's, or a new MEDIA one."""
+    known = organisation_by_name(name)
+    if known is not None:
+        return known
+    slug = vocabulary.slugify(name)
+    return organisation(slug) or OrganisationRef(slug=slug, name=name, kind=OrganisationKind.MEDIA)

@@ -1,0 +1,78 @@
+"""Dates and clock times as pages print them ("June 23, 2005", "4 Dec. 2006", "9:28 P.M. CEST")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+_DATE_FORMS = [
+    re.compile(rf"^{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$", re.I),
+    re.compile(rf"^{_WEEKDAY}(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>\d{{4}})$", re.I),
+    re.compile(r"^(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})$"),
+    re.compile(r"^(?P<day>\d{1,2})-(?P<month>[A-Za-z]{3})-(?P<year>\d{4})$"),
+]
+_CLOCK = re.compile(
+    r"^(?P<h>\d{1,2})[:.](?P<m>\d{2})"
+    r"(?:\s*(?P<ampm>[ap])\.?\s?m\.?)?"
+    r"(?:\s+(?P<zone>[A-Z]{2,5}|\([A-Za-z ]+\)))?$",
+    re.I,
+)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A line that is nothing but a date, as a date; else None."""
+    text = text.strip().rstrip(".")
+    for form in _DATE_FORMS:
+        m = form.match(text)
+        if not m:
+            continue
+        parts = m.groupdict()
+        month = int(parts["mon"]) if parts.get("mon") else _MONTHS.get(parts["month"].lower())
+        if not month:
+            continue
+        try:
+            return dt.date(int(parts["year"]), month, int(parts["day"]))
+        except ValueError:
+            return None
+    return None
+
+
+def parse_clock(text: str) -> str | None:
+    """A line that is nothing but a clock time, as 24-hour "HH:MM"; else None."""
+    m = _CLOCK.match(text.strip())
+    if not m:
+        return None
+    hour, minute = int(m["h"]), int(m["m"])
+    ampm = (m["ampm"] or "").lower()
+    if ampm == "p" and hour < 12:
+        hour += 12
+    elif ampm == "a" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    if not ampm and not m["zone"] and ":" not in text:
+        return None  # "20.33" alone is more likely a number than a time
+    return f"{hour:02d}:{minute:02d}"

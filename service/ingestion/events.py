@@ -1,0 +1,365 @@
+"""Splitting a page into events and reading each event's header.
+
+A Kremlin page can hold several events, each closed by its "Publication status ... Text version"
+block; a White House page closes its transcript with "END" and a clock time (and sometimes
+repeats it, which we drop as a duplicate); NATO and generic pages hold one event. The header
+(everything before the first speaker label) gives title, date, time and place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from service.ingestion import furniture
+from service.ingestion.datafiles import load
+from service.ingestion.dates import parse_clock, parse_date
+from service.ingestion.labels import Label
+from service.ingestion.layouts import FrontMatter
+from service.ingestion.model import EventKind, Span
+from service.ingestion.text import collapse
+
+_END_OF_KREMLIN_EVENT = re.compile(r"^Text version", re.I)
+_PLACE_MAX_WORDS = 8
+_PROSE_MIN_WORDS = 8
+_TITLE_PLACE = re.compile(r"\s+\|\s+")
+_BYLINE = re.compile(r"(?:^|\s)by\s+(?P<who>[A-Z].*)$")
+_UPDATED = re.compile(r"^(?:last\s+)?updated:\s*(?P<date>.+?)(?:\s+\d{1,2}:\d{2})?$", re.I)
+_FIELD = re.compile(r"^(?P<key>[A-Za-z ]{2,20}):\s*(?P<value>.+)$")
+
+
+@dataclass
+class Para:
+    """A paragraph of the page: its span, its collapsed text and the label opening it."""
+
+    span: Span
+    text: str
+    label: Label | None = None
+    lines: list[str] = field(default_factory=list)  # its lines, collapsed (wrapped pages)
+
+
+@dataclass
+class EventPage:
+    """One event's share of the page, header read, body not yet split into turns."""
+
+    header: list[Para]
+    body: list[Para]
+    title: str | None = None
+    title_span: Span | None = None
+    date: dt.date | None = None
+    time: str | None = None
+    location: str | None = None
+    host_spans: list[Span] = field(default_factory=list)  # title and subtitle
+    lede: list[str] = field(default_factory=list)  # header prose naming the speakers
+    byline: str | None = None  # "by NATO Secretary General Jens Stoltenberg ..."
+
+    def read_byline(self) -> None:
+        for text in [self.title or "", *self.lede]:
+            m = _BYLINE.search(text)
+            if m:
+                self.byline = m["who"]
+                return
+
+    @property
+    def span(self) -> Span:
+        paras = self.header + self.body
+        return Span(paras[0].span.start, paras[-1].span.end)
+
+
+def segment(family: str, paras: list[Para], fm: FrontMatter | None) -> list[EventPage]:
+    """The events of a page with their headers read."""
+    if family == "kremlin":
+        pages = [_read_kremlin(chunk) for chunk in _kremlin_chunks(paras)]
+    elif family == "whitehouse":
+        pages = [_read_whitehouse(h, b, fm) for h, b in _whitehouse_chunks(paras)]
+    elif family == "nato":
+        pages = [_read_nato(*_split_header(paras))]
+    else:
+        pages = [_read_generic(*_split_header(paras), fm)]
+    pages = [p for p in pages if p is not None and (p.body or p.header)]
+    for page in pages:
+        page.read_byline()
+        if family in {"nato", "generic"}:
+            _opening_speech(page)
+    return pages
+
+
+def _opening_speech(page: EventPage) -> EventPage:
+    """A statement printed before the first label, under a byline ("Press conference by NATO
+    Secretary General ..."), belongs to the body: it is the byline speaker's opening."""
+    if not page.byline or not any(p.label for p in page.body):
+        return page
+    last_marker = -1
+    for i, p in enumerate(page.header):
+        if _is_header_line(page, p):
+            last_marker = i
+    rest = page.header[last_marker + 1 :]
+    if rest and _is_prose(" ".join(p.text for p in rest)):
+        page.header = page.header[: last_marker + 1]
+        page.body = rest + page.body
+    return page
+
+
+def _is_header_line(page: EventPage, p: Para) -> bool:
+    if page.title_span and page.title_span.start <= p.span.start < page.title_span.end:
+        return True
+    text = p.text
+    return (
+        furniture.is_furniture_line(text)
+        or parse_date(text) is not None
+        or text[:1].islower()
+        or bool(_FIELD.match(text))
+        or text == page.location
+        or text == page.title
+    )
+
+
+# ---------------------------------------------------------------- splitting
+
+
+def _split_header(paras: Sequence[Para]) -> tuple[list[Para], list[Para]]:
+    """Header = paragraphs before the first label; without labels, before the first prose."""
+    for i, p in enumerate(paras):
+        if p.label is not None:
+            return list(paras[:i]), list(paras[i:])
+    return _split_speech(paras)
+
+
+def _split_speech(paras: Sequence[Para]) -> tuple[list[Para], list[Para]]:
+    """For a page without labels: the speech starts at the first prose paragraph after the
+    last date, time or "* * *" line of the header."""
+    last_marker = -1
+    for i, p in enumerate(paras[:12]):
+        if parse_date(p.text) or parse_clock(p.text) or p.text.replace(" ", "") == "***":
+            last_marker = i
+    for i in range(last_marker + 1, len(paras)):
+        if _is_prose(paras[i].text) and not furniture.is_furniture_line(paras[i].text):
+            return list(paras[:i]), list(paras[i:])
+    return list(paras), []
+
+
+def _is_prose(text: str) -> bool:
+    return len(text.split()) >= _PROSE_MIN_WORDS and not furniture.is_unpunctuated(text)
+
+
+def _kremlin_chunks(paras: list[Para]) -> list[tuple[list[Para], list[Para]]]:
+    chunks: list[list[Para]] = [[]]
+    for p in paras:
+        chunks[-1].append(p)
+        if _END_OF_KREMLIN_EVENT.match(p.text):
+            chunks.append([])
+    result = []
+    for chunk in chunks:
+        while chunk and furniture.is_furniture_line(chunk[0].text):
+            chunk = chunk[1:]
+        if chunk:
+            result.append(_split_header(chunk))
+    return result
+
+
+def _whitehouse_chunks(paras: list[Para]) -> list[tuple[list[Para], list[Para]]]:
+    chunks: list[tuple[list[Para], list[Para]]] = []
+    header: list[Para] = []
+    body: list[Para] = []
+    for p in paras:
+        if not body:
+            if p.label is None:
+                header.append(p)
+            else:
+                body.append(p)
+        elif p.label is None and _is_end_marker(p.text):
+            chunks.append((header, [*body, p]))
+            header, body = [], []
+        else:
+            body.append(p)
+    if body:
+        chunks.append((header, body))
+    if not chunks:
+        chunks.append(_split_speech(header))
+    return chunks
+
+
+def _is_end_marker(text: str) -> bool:
+    line = furniture.clean(text)
+    return parse_clock(line) is not None or line.upper().startswith("END")
+
+
+# ---------------------------------------------------------------- headers
+
+
+def _read_kremlin(chunk: tuple[list[Para], list[Para]]) -> EventPage | None:
+    header, body = chunk
+    page = EventPage(header, body)
+    content = [p for p in header if not furniture.is_furniture_line(p.text, clocks=False)]
+    if not content:
+        return page
+    title = content[0]
+    _set_title(page, title.text, title.span)
+    page.host_spans.append(title.span)
+    rest = content[1:]
+    for i, p in enumerate(rest):
+        date = parse_date(p.text)
+        if date is None:
+            continue
+        page.date = date
+        after = rest[i + 1 :]
+        if after and parse_clock(after[0].text):
+            page.time = parse_clock(after[0].text)
+            after = after[1:]
+        if after and _is_place(after[0].text):
+            page.location = after[0].text
+        page.lede = [p.text for p in rest[:i]] + [q.text for q in after[1:3]]
+        break
+    return page
+
+
+def _read_nato(header: list[Para], body: list[Para]) -> EventPage:
+    page = EventPage(header, body)
+    marks = furniture.remove([p.text for p in header])
+    content = [p for p, is_furniture in zip(header, marks, strict=True) if not is_furniture]
+    dates = [i for i, p in enumerate(content) if parse_date(p.text)]
+    if not dates:
+        return _read_generic(header, body, None)
+    d = dates[0]
+    page.date = parse_date(content[d].text)
+    before, after = content[:d], content[d + 1 :]
+    if before:
+        page.location = _join_place([p.text for p in before])
+    if after:
+        title_paras = [after[0]]
+        for p in after[1:]:
+            if p.text[:1].islower():  # "with the NATO Secretary General, ..." continues it
+                title_paras.append(p)
+            else:
+                break
+        text = " ".join(p.text for p in title_paras)
+        _set_title(page, text, Span(title_paras[0].span.start, title_paras[-1].span.end))
+        page.host_spans.extend(p.span for p in title_paras)
+        page.lede = [p.text for p in title_paras[1:]] + [p.text for p in after[len(title_paras) :]]
+    return page
+
+
+def _read_whitehouse(header: list[Para], body: list[Para], fm: FrontMatter | None) -> EventPage:
+    page = EventPage(header, body)
+    places: list[str] = []
+    for line in (line for p in header for line in (p.lines or [p.text])):
+        clock = parse_clock(furniture.clean(line))
+        if clock:
+            page.time = page.time or clock
+        elif not furniture.is_furniture_line(line) and not page.time:
+            places.append(furniture.clean(line))
+    if places:
+        page.location = _join_place(places)
+    if fm is not None:
+        title = collapse(fm.get("title") or "")
+        parts = _TITLE_PLACE.split(title, maxsplit=1)
+        if parts[0]:
+            page.title = parts[0]
+            page.title_span = fm.title_span
+            if fm.title_span:
+                page.host_spans.append(fm.title_span)
+        if len(parts) > 1 and not page.location:
+            page.location = parts[1]
+        page.date = _front_matter_date(fm)
+    return page
+
+
+def _read_generic(header: list[Para], body: list[Para], fm: FrontMatter | None) -> EventPage:
+    page = EventPage(header, body)
+    lines = [(line, p.span) for p in header for line in (p.lines or [p.text])]
+    for text, span in lines:
+        if furniture.is_furniture_line(text) and not parse_clock(text):
+            continue
+        field_match = _FIELD.match(text)
+        key = field_match["key"].strip().lower() if field_match else ""
+        value = field_match["value"].strip() if field_match else text
+        if key in {"title", "event", "subject"} and not page.title:
+            _set_title(page, value, span)
+            page.host_spans.append(span)
+        elif key in {"location", "place", "venue"} and not page.location:
+            page.location = value
+        elif parse_date(value) and not page.date:
+            page.date = parse_date(value)
+        elif parse_clock(value) and not page.time:
+            page.time = parse_clock(value)
+        elif key in {"date"}:
+            continue
+        elif not page.title and not key and len(text.split()) <= 25:
+            _set_title(page, text, span)
+            page.host_spans.append(span)
+        elif page.title and text[:1].islower() and not page.lede and not key:
+            # "by NATO Secretary General ..." continues the title
+            page.title = f"{page.title} {furniture.clean(text)}"
+            page.host_spans.append(span)
+        else:
+            page.lede.append(text)
+    page.date = page.date or _updated_date(header)
+    if fm is not None:
+        if not page.title and fm.get("title"):
+            page.title, page.title_span = collapse(fm.get("title") or ""), fm.title_span
+        page.date = page.date or _front_matter_date(fm)
+    return page
+
+
+def _updated_date(header: list[Para]) -> dt.date | None:
+    """The "Updated: 14 Feb. 2018 19:20" date of a page, when nothing better is printed."""
+    for p in header:
+        m = _UPDATED.match(furniture.clean(p.text))
+        if m and parse_date(m["date"]):
+            return parse_date(m["date"])
+    return None
+
+
+def _set_title(page: EventPage, text: str, span: Span) -> None:
+    page.title = furniture.clean(text)
+    page.title_span = span
+
+
+def _is_place(text: str) -> bool:
+    return (
+        len(text.split()) <= _PLACE_MAX_WORDS
+        and furniture.is_unpunctuated(text)
+        and not furniture.is_furniture_line(text)
+        and parse_date(text) is None
+    )
+
+
+def _join_place(lines: list[str]) -> str:
+    place = ""
+    for line in lines:
+        line = line.strip().strip("*_ ").strip()
+        if not line:
+            continue
+        place = f"{place} {line}" if place.endswith(",") or not place else f"{place}, {line}"
+    return place.strip()
+
+
+def _front_matter_date(fm: FrontMatter) -> dt.date | None:
+    value = fm.fields.get("date")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return parse_date(str(value)) if value else None
+
+
+# ---------------------------------------------------------------- kind
+
+
+@cache
+def _kind_rules() -> tuple[tuple[EventKind, re.Pattern[str]], ...]:
+    return tuple(
+        (EventKind(kind), re.compile(pattern, re.I))
+        for kind, pattern in load("event_kinds")["rules"]
+    )
+
+
+def kind_of(title: str | None) -> EventKind:
+    """The kind of event its title names ("Press Conference at ..." -> PRESS_CONFERENCE)."""
+    for kind, pattern in _kind_rules():
+        if title and pattern.search(title):
+            return kind
+    return EventKind.OTHER

@@ -1,0 +1,226 @@
+"""Speaker labels at the start of a paragraph: "MODERATOR:", "Mr Putin:", "Q    Mr. President".
+
+A label is told from a sentence that happens to end in a colon by its shape: short, no sentence
+punctuation, and either a role from ``data/labels.yaml`` or a person designation (office words
+and a capitalised personal name, see ``designations``). A lone word ("NAZARBAYEV:") is only a
+*weak* label: the page must confirm it (see ``turns``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache
+
+from service.ingestion import analysis, designations
+from service.ingestion.datafiles import load, word_set
+from service.ingestion.designations import Designation
+from service.ingestion.model import OrganisationKind, Span
+from service.ingestion.text import collapse
+
+_EMPHASIS = "*_"
+_CANDIDATE = re.compile(
+    r"(?P<pre>[*_]{0,3})(?P<label>[^\n:]{1,160}?)(?P<post>[*_]{0,3})[ \t]*:(?P<close>[*_]{0,3})"
+    r"(?=\s|$)"
+)
+_PARENS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+_SENTENCE_PUNCT = re.compile(r"[,;!?\"“”«»…]|\.\.")
+_ABBREVIATION = re.compile(r"^(?:[^\W\d_]{1,3}\.|(?:[^\W\d_]\.){1,3})$")
+_MAX_TOKENS = 20
+
+
+@dataclass(frozen=True)
+class Label:
+    """A speaker label found at ``span``; the spoken text starts at ``body_start``."""
+
+    raw: str  # as printed, whitespace collapsed, without the colon
+    span: Span
+    body_start: int
+    side: str | None  # question | moderator | interpreter | answer, for role labels
+    designation: Designation | None  # for person and contextual labels
+    titles: tuple[str, ...] = ()  # offices in parentheses: "(Secretary General of NATO)"
+    annotations: tuple[str, ...] = ()  # "(retranslated)"
+    outlet: str | None = None  # a news outlet in parentheses: "Robin Emmott (Reuters)"
+    mid_line: bool = False  # found by the colon-less form ("Q    text")
+
+    @property
+    def weak(self) -> bool:
+        """A lone word that needs confirmation from the page (a surname seen elsewhere)."""
+        d = self.designation
+        return (
+            d is not None
+            and not d.contextual
+            and len(d.name) == 1
+            and not d.title
+            and not d.honorific
+            and not self.titles
+        )
+
+    @property
+    def all_caps(self) -> bool:
+        letters = [c for c in self.raw if c.isalpha()]
+        return bool(letters) and all(c.isupper() for c in letters)
+
+
+@cache
+def _roles() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for side, names in load("labels")["roles"].items():
+        for name in names:
+            table[str(name).lower()] = side
+    return table
+
+
+@cache
+def _annotations() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(rf"^(?:{a})$", re.I) for a in load("labels")["annotations"])
+
+
+@cache
+def _colon_optional() -> re.Pattern[str]:
+    forms = "|".join(re.escape(str(f)) for f in load("labels")["colon_optional"])
+    return re.compile(rf"(?P<label>(?:{forms}))(?:[ \t]{{2,}}|\.[ \t]+)(?=\S)")
+
+
+def role_side(core: str) -> str | None:
+    """The side a role label speaks for ("Question" -> question), else None."""
+    return _roles().get(collapse(core).lower().strip(" ."))
+
+
+def is_annotation(text: str) -> bool:
+    text = collapse(text).strip(" .")
+    return any(p.match(text) for p in _annotations())
+
+
+def is_outlet(text: str) -> bool:
+    """A news outlet named in a label's parentheses ("Reuters", "Deutsche Welle")."""
+    known = analysis.organisation_by_name(text)
+    if known is not None:
+        return known.kind == OrganisationKind.MEDIA
+    words = re.split(r"[\s\-]+", text.lower())
+    if words[0] in designations.role_words():
+        return False  # "(Director General of the Agency)" is an office
+    return bool(set(words) & word_set("labels", "outlet_words"))
+
+
+def find(work: str, start: int, end: int, known: Collection[str] = ()) -> Label | None:
+    """The label opening the line ``work[start:end]``, if the line starts with one."""
+    m = _CANDIDATE.match(work, start, end)
+    if m:
+        label = _judge(work, m.start("label"), m.end("label"), m.end(), end, known)
+        if label is not None:
+            return label
+    m = _colon_optional().match(work, start, end)
+    if m:
+        side = role_side(m["label"])
+        if side:
+            return Label(
+                raw=m["label"],
+                span=Span(m.start("label"), m.end("label")),
+                body_start=_skip_space(work, m.end(), end),
+                side=side,
+                designation=None,
+                mid_line=True,
+            )
+    return None
+
+
+def find_misprinted(work: str, start: int, end: int, printed: Label) -> Label | None:
+    """A label of this page printed with a full stop for its colon ("PRESIDENT TRUMP.  Yeah.").
+
+    Only capitals labels already seen with a colon qualify: the same words in capitals, then a
+    stop and spaces, is no sentence.
+    """
+    pos = _skip_space(work, start, end)
+    stop = pos + len(printed.raw)
+    if collapse(work[pos:stop]) != printed.raw or work[stop : stop + 1] not in {".", ";"}:
+        return None
+    after = stop + 1
+    if after < end and work[after] not in " \t":
+        return None
+    return Label(
+        printed.raw,
+        Span(pos, stop),
+        _skip_space(work, after, end),
+        printed.side,
+        printed.designation,
+        printed.titles,
+        printed.annotations,
+        printed.outlet,
+    )
+
+
+def _apposition(core: str) -> tuple[str, str | None]:
+    """ "Sergei Lavrov, Foreign Minister" -> the name and the office after the comma."""
+    name, comma, office = core.partition(",")
+    office = office.strip()
+    if not comma or not office or "," in office:
+        return core, None
+    first = office.split()[0].lower()
+    if first not in designations.role_words() and first not in designations.honorifics():
+        return core, None
+    d = designations.parse(name)
+    if d is None or not d.name or d.title or d.contextual:
+        return core, None
+    return name.strip(), office
+
+
+def _skip_space(work: str, pos: int, end: int) -> int:
+    while pos < end and work[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _judge(
+    work: str, lstart: int, lend: int, colon_end: int, line_end: int, known: Collection[str]
+) -> Label | None:
+    raw_text = work[lstart:lend]
+    stripped = raw_text.strip(" \t" + _EMPHASIS)
+    if not stripped or not stripped[0].isalpha():
+        return None
+    lstart += len(raw_text) - len(raw_text.lstrip(" \t" + _EMPHASIS))
+    lend = lstart + len(stripped)
+    raw = collapse(stripped)
+    titles: list[str] = []
+    notes: list[str] = []
+    outlets: list[str] = []
+    for m in _PARENS.finditer(raw):
+        inner = collapse(m.group(1) if m.group(1) is not None else m.group(2))
+        if not inner:
+            continue
+        if is_annotation(inner) or inner[0].islower():
+            notes.append(inner)
+        elif is_outlet(inner):
+            outlets.append(inner)
+        else:
+            titles.append(inner)
+    core = collapse(_PARENS.sub(" ", raw))
+    core, office = _apposition(core)
+    if office:
+        titles.append(office)
+    if not core or _SENTENCE_PUNCT.search(core):
+        return None
+    words = core.split()
+    if len(words) > _MAX_TOKENS:
+        return None
+    if any("." in w and not _ABBREVIATION.match(w) for w in words[:-1]):
+        return None
+    body_start = _skip_space(work, colon_end, line_end)
+    side = role_side(core)
+    outlet = outlets[0] if outlets else None
+    if side:
+        return Label(raw, Span(lstart, lend), body_start, side, None, (), tuple(notes), outlet)
+    designation = designations.parse(core, known)
+    if designation is None:
+        return None
+    return Label(
+        raw,
+        Span(lstart, lend),
+        body_start,
+        None,
+        designation,
+        tuple(titles),
+        tuple(notes),
+        outlet,
+    )

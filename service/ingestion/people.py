@@ -1,0 +1,309 @@
+"""The people of one page: who is who, under which names and titles.
+
+Every label, header designation and self-introduction on a page names someone. We merge the
+names that must be one person ("NURSULTAN NAZARBAYEV", "NAZARBAYEV", "Mr Nazarbaev") and keep
+apart those that may not be ("Serzh Sargsyan" / "Tigran Sargsyan"; a bare "Sargsyan" between
+them stays unresolved). Names are compared through ``names.fold_name`` so spelling variants
+agree. ``data/people.yaml`` supplies canonical spellings of well-known people; it is never
+needed to tell two people apart or together except by their full names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from service.ingestion import designations
+from service.ingestion.datafiles import load
+from service.ingestion.designations import display_name, given_tokens, surname_tokens
+from service.ingestion.model import PersonRef
+from service.ingestion.names import fold_name
+from service.ingestion.text import collapse
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A well-known person from ``data/people.yaml``."""
+
+    name: str
+    aliases: tuple[str, ...]
+    by_title: tuple[str, ...]
+
+
+@cache
+def _references() -> tuple[Reference, ...]:
+    return tuple(
+        Reference(
+            str(p["name"]),
+            tuple(str(a) for a in p.get("aliases") or ()),
+            tuple(str(t) for t in p.get("by_title") or ()),
+        )
+        for p in load("people")["people"]
+    )
+
+
+@cache
+def _reference_by_name() -> dict[str, Reference]:
+    table: dict[str, Reference] = {}
+    for ref in _references():
+        for form in (ref.name, *ref.aliases):
+            table[fold_name(form)] = ref
+    return table
+
+
+@cache
+def _reference_by_title() -> dict[str, Reference]:
+    table: dict[str, Reference] = {}
+    for ref in _references():
+        for form in ref.by_title:
+            table[fold_name(form)] = ref
+    return table
+
+
+def _fold_tokens(tokens: list[str]) -> list[str]:
+    return fold_name(" ".join(tokens)).split()
+
+
+def _strip_patronymics(tokens: list[str]) -> list[str]:
+    """ "Nursultan Abishevich Nazarbayev" -> "Nursultan Nazarbayev" (middle patronymics)."""
+    if len(tokens) < 3:
+        return tokens
+    return (
+        [tokens[0]] + [t for t in tokens[1:-1] if not designations.is_patronymic(t)] + [tokens[-1]]
+    )
+
+
+def _normal_title(title: str) -> str:
+    words = [w for w in title.lower().split() if w != "the"]
+    return " ".join(words)
+
+
+@dataclass
+class Person:
+    """A person of the page while names are still being gathered."""
+
+    forms: list[list[str]] = field(default_factory=list)  # name tokens as printed
+    aliases: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    affiliation: str | None = None
+    reference: Reference | None = None
+    key: str = ""
+
+    @property
+    def surname(self) -> str:
+        return " ".join(_fold_tokens(surname_tokens(self.forms[0])))
+
+    def given(self) -> set[str]:
+        names: set[str] = set()
+        for form in self.forms:
+            names.update(_fold_tokens(given_tokens(_strip_patronymics(form))))
+        return names
+
+    @property
+    def display(self) -> str:
+        if self.reference is not None:
+            return self.reference.name
+        best = max(
+            (_strip_patronymics(f) for f in self.forms),
+            key=lambda f: (len(f), not all(t.isupper() for t in f if len(t) > 1)),
+        )
+        return display_name(best)
+
+    def add_title(self, title: str | None) -> None:
+        if title and title not in self.titles:
+            self.titles.append(title)
+
+    def add_alias(self, alias: str | None) -> None:
+        alias = collapse(alias or "")
+        if alias and alias not in self.aliases:
+            self.aliases.append(alias)
+
+
+class Registry:
+    """Names seen on one page, merged into persons."""
+
+    def __init__(self) -> None:
+        self.persons: list[Person] = []
+
+    # ------------------------------------------------------------ adding names
+
+    def add(
+        self,
+        name: list[str],
+        *,
+        title: str | None = None,
+        alias: str | None = None,
+        create: bool = True,
+    ) -> Person | None:
+        """Register a name (two words or more) and return its person."""
+        if not name:
+            return None
+        person = self._match_full(name) if len(name) > 1 and not is_surname_only(name) else None
+        if person is None and (len(name) == 1 or is_surname_only(name)):
+            return self.resolve_surname(name, title=title, alias=alias, create=create)
+        if person is None:
+            if not create:
+                return None
+            person = Person()
+            self.persons.append(person)
+        if name not in person.forms:
+            person.forms.append(name)
+        person.add_title(title)
+        person.add_alias(alias)
+        self._attach_reference(person, name, title)
+        return person
+
+    def resolve_surname(
+        self,
+        name: list[str],
+        *,
+        title: str | None = None,
+        alias: str | None = None,
+        create: bool = True,
+    ) -> Person | None:
+        """A surname alone: the one person of the page with that surname, else nobody."""
+        surname = " ".join(_fold_tokens(name))
+        candidates = [p for p in self.persons if p.surname == surname]
+        if len(candidates) > 1 and title:
+            wanted = _normal_title(title)
+            titled = [p for p in candidates if wanted in {_normal_title(t) for t in p.titles}]
+            candidates = titled or candidates
+        if len(candidates) > 1:
+            return None  # two people share the surname: better unresolved than wrong
+        if candidates:
+            person = candidates[0]
+        elif create:
+            person = Person(forms=[name])
+            self.persons.append(person)
+        else:
+            return None
+        if name not in person.forms:
+            person.forms.append(name)
+        person.add_title(title)
+        person.add_alias(alias)
+        self._attach_reference(person, name, title)
+        return person
+
+    def by_title(self, title: str) -> Person | None:
+        """The one person holding an office ("THE PRESIDENT" -> the President of the page)."""
+        wanted = _normal_title(title)
+        holders = [p for p in self.persons if wanted in {_normal_title(t) for t in p.titles}]
+        if len(holders) != 1:
+            holders = [p for p in holders if any(_normal_title(t) == wanted for t in p.titles[:1])]
+        return holders[0] if len(holders) == 1 else None
+
+    def by_given(self, given: str) -> Person | None:
+        """The one person whose first name is ``given`` (for "Nursultan Abishevich")."""
+        folded = fold_name(given)
+        found = [p for p in self.persons if folded in p.given()]
+        return found[0] if len(found) == 1 else None
+
+    def _match_full(self, name: list[str]) -> Person | None:
+        ref = _reference_by_name().get(fold_name(" ".join(name)))
+        if ref is not None:
+            for p in self.persons:
+                if p.reference is ref:
+                    return p
+        sur = " ".join(_fold_tokens(surname_tokens(name)))
+        given = set(_fold_tokens(given_tokens(_strip_patronymics(name))))
+        matches = []
+        for p in self.persons:
+            if p.surname != sur:
+                continue
+            theirs = p.given()
+            if not theirs or not given or given <= theirs or theirs <= given:
+                matches.append(p)
+        if len(matches) == 1:
+            return matches[0]
+        exact = [p for p in matches if p.given() == given]
+        return exact[0] if len(exact) == 1 else None
+
+    def _attach_reference(self, person: Person, name: list[str], title: str | None) -> None:
+        if person.reference is not None:
+            return
+        ref = _reference_by_name().get(fold_name(" ".join(name)))
+        if ref is None and title and len(name) <= 3:
+            ref = _reference_by_title().get(fold_name(f"{title} {' '.join(name)}"))
+        if ref is None:
+            return
+        if any(p.reference is ref for p in self.persons if p is not person):
+            return
+        person.reference = ref
+
+    # ------------------------------------------------------------ address forms
+
+    def learn_address_forms(self, text: str) -> None:
+        """ "Nursultan Abishevich Nazarbayev" / "Aleksandr Grigor’evich [Lukashenko]" in the
+        text make "Nursultan Abishevich" an alias of that person."""
+        for m in _address_pattern().finditer(text):
+            given, patronymic, surname = m["given"], m["patronymic"], m["surname"]
+            form = f"{given} {patronymic}"
+            person: Person | None = None
+            if surname:
+                person = self._match_full([given, surname])
+            if person is None:
+                ref = _reference_by_name().get(fold_name(form))
+                person = next((p for p in self.persons if ref and p.reference is ref), None)
+            if person is None:
+                person = self.by_given(given)
+            if person is not None:
+                person.add_alias(form)
+
+    # ------------------------------------------------------------ output
+
+    def finish(self) -> list[PersonRef]:
+        """Give every person a key and a PersonRef (canonical name, aliases, titles)."""
+        refs: list[PersonRef] = []
+        used: set[str] = set()
+        for person in self.persons:
+            display = person.display
+            key = _slug(display) or "person"
+            base, n = key, 2
+            while key in used:
+                key, n = f"{base}-{n}", n + 1
+            used.add(key)
+            person.key = key
+            aliases: list[str] = []
+            for alias in [
+                *person.aliases,
+                *(display_name(f) for f in person.forms),
+                *(" ".join(f) for f in person.forms),
+                *(display_name(surname_tokens(f)) for f in person.forms),
+                *(person.reference.aliases if person.reference else ()),
+            ]:
+                alias = collapse(alias)
+                if alias and alias != display and alias not in aliases:
+                    aliases.append(alias)
+            refs.append(
+                PersonRef(
+                    key=key,
+                    name=display,
+                    aliases=aliases,
+                    titles=list(person.titles),
+                    affiliation=person.affiliation,
+                )
+            )
+        return refs
+
+
+def is_surname_only(name: list[str]) -> bool:
+    """ "DE HOOP SCHEFFER": a particle first means the whole is a surname."""
+    return len(name) > 1 and name[0].lower() in designations.particles()
+
+
+@cache
+def _address_pattern() -> re.Pattern[str]:
+    endings = "|".join(
+        sorted((re.escape(e) for e in load("titles")["patronymic_endings"]), key=len, reverse=True)
+    )
+    return re.compile(
+        rf"\b(?P<given>[A-Z][^\W\d_]+)\s+(?P<patronymic>[A-Z][\w’'`\-]*(?:{endings}))\b"
+        rf"(?:\s+\[?(?P<surname>[A-Z][\w’'\-]+)\]?)?"
+    )
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -1,0 +1,396 @@
+"""parse_document: a transcript page as text in, a ParsedDocument out.
+
+The steps, each in its own module: normalise without moving offsets (``text``), recognise the
+layout family (``layouts``), find speaker labels (``labels``), group lines into paragraphs
+(``paragraphs``), split the page into events and read their headers (``events``), drop furniture
+and cut turns (``furniture``, ``turns``), resolve who speaks (``speakers``, ``people``,
+``journalists``), classify turns (``classify``), and let the analysis find organisations, topics
+and figures in every paragraph (``analysis``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from service.ingestion import (
+    analysis,
+    classify,
+    designations,
+    events,
+    labels,
+    layouts,
+    namefinder,
+    paragraphs,
+    personmentions,
+    speakers,
+    turns,
+)
+from service.ingestion.events import Para
+from service.ingestion.labels import Label
+from service.ingestion.model import (
+    Event,
+    EventKind,
+    Mention,
+    OrganisationRef,
+    ParsedDocument,
+    Participant,
+    ParticipantRole,
+    PersonRef,
+    RejectedDocument,
+    TopicRef,
+    Turn,
+)
+from service.ingestion.names import fold_name
+from service.ingestion.people import Person, Registry
+from service.ingestion.speakers import EventSpeakers, EventTurns, TurnSpeaker
+from service.ingestion.text import Line, collapse, is_hard_wrapped, lines, validate, working_text
+
+DEFAULT_MAX_CHARS = 2_000_000
+_CAPITAL_INITIALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# Event kinds a page without speaker labels may be: one person speaking.
+_SPEECH_KINDS = frozenset({EventKind.SPEECH, EventKind.PRESS_BRIEFING})
+
+
+def parse_document(
+    text: str,
+    *,
+    filename: str | None = None,
+    source_url: str | None = None,
+    publisher: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> ParsedDocument:
+    """Parse one page; raise RejectedDocument when it cannot be a transcript."""
+    validate(text, max_chars)
+    work = working_text(text)
+    fm = layouts.front_matter(work)
+    family = layouts.detect(work, fm, source_url)
+    work, items = _read_page(work, fm, family)
+    if not items:
+        raise RejectedDocument(
+            "NOT_A_TRANSCRIPT",
+            "No speaker turns were found, and the page is not a speech by a named speaker.",
+        )
+    registry = Registry()
+    resolved = speakers.resolve(registry, items)
+    registry.learn_address_forms("\n".join(t.text for item in items for t in item.turns))
+    builder = _Builder(text, work, family, registry, resolved)
+    parsed = [builder.event(item, who) for item, who in zip(items, resolved, strict=True)]
+    title = collapse(fm.get("title") or "") if fm is not None else ""
+    return ParsedDocument(
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        format=family,
+        events=parsed,
+        persons=builder.persons(),
+        organisations=list(builder.organisations.values()),
+        topics=list(builder.topics.values()),
+        title=title or parsed[0].title,
+        publisher=publisher or layouts.publisher(family),
+        source_url=source_url or (fm.get("source_url") if fm is not None else None),
+        filename=filename,
+    )
+
+
+# ---------------------------------------------------------------- reading the page
+
+
+def _read_page(
+    work: str, fm: layouts.FrontMatter | None, family: str
+) -> tuple[str, list[EventTurns]]:
+    """The events of the page with their raw turns, and the unwrapped working text."""
+    all_lines = lines(work, fm.span.end if fm is not None else 0)
+    wrapped = is_hard_wrapped(work, all_lines)
+    found = _find_labels(work, all_lines)
+    opens_mid = {i for i, label in found.items() if label.side is not None or label.all_caps}
+    grouped = paragraphs.group(work, all_lines, wrapped, lambda i: i in opens_mid)
+    work = paragraphs.unwrap(work, [span for span, _ in grouped])
+    paras = [
+        Para(
+            span,
+            collapse(work[span.start : span.end]),
+            found.get(idx[0]),
+            [collapse(work[all_lines[i].start : all_lines[i].end]) for i in idx],
+        )
+        for span, idx in grouped
+    ]
+    items: list[EventTurns] = []
+    for page in events.segment(family, paras, fm):
+        raw = turns.build(
+            page.body,
+            work,
+            markdown=family == "whitehouse" or fm is not None,
+            captions=family == "kremlin",
+            title=page.title,
+            is_designation=_is_titled_designation,
+        )
+        if not raw:
+            continue
+        item = EventTurns(page, raw, [], None)
+        if raw[0].label is None:
+            if len(raw) == 1 and not _speech_speaker(item):
+                continue  # unlabelled text nobody is named for: not a transcript
+            if len(raw) > 1 and not _byline_speaker(item):
+                item.turns = raw[1:]  # text before the first label, nobody named: header
+        items.append(item)
+    return work, _drop_repeats(items)
+
+
+def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
+    """Accepted labels by line index: strong ones, and lone words the page confirms."""
+    first = {
+        i: label
+        for i, line in enumerate(all_lines)
+        if (label := labels.find(work, line.start, line.end)) is not None
+    }
+    known = {
+        fold_name(label.designation.name_text)
+        for label in first.values()
+        if label.designation is not None and len(label.designation.name) > 1
+    }
+    surnames = {name.split()[-1] for name in known if name}
+    weak_counts = Counter(
+        fold_name(label.designation.name_text)
+        for label in first.values()
+        if label.weak and label.designation is not None
+    )
+    accepted: dict[int, Label] = {}
+    capitals = {label.raw: label for label in first.values() if label.all_caps and not label.weak}
+    for i, line in enumerate(all_lines):
+        if i in first or work[line.start] not in _CAPITAL_INITIALS:
+            continue
+        for printed in capitals.values():
+            if work.startswith(printed.raw[:4], line.start):
+                found = labels.find_misprinted(work, line.start, line.end, printed)
+                if found is not None:
+                    accepted[i] = found
+                    break
+    for i, label in first.items():
+        if label.designation is not None and label.designation.title and known:
+            line = all_lines[i]
+            label = labels.find(work, line.start, line.end, known) or label
+        if label.weak and label.designation is not None:
+            key = fold_name(label.designation.name_text)
+            confirmed = bool(key) and key.split()[-1] in surnames
+            if not confirmed and (weak_counts[key] < 2 or analysis.is_organisation(key)):
+                continue
+        accepted[i] = label
+    return accepted
+
+
+def _is_titled_designation(text: str) -> bool:
+    d = designations.parse(text)
+    return d is not None and bool(d.name) and d.title_known
+
+
+def _speech_speaker(item: EventTurns) -> bool:
+    """A labelless event is a speech when its title calls it one (an address, a statement)
+    and the title or byline names the speaker."""
+    if events.kind_of(item.page.title) not in _SPEECH_KINDS:
+        return False
+    for source in [item.page.title or "", *item.page.lede]:
+        for d in namefinder.people(source):
+            item.speaker = d.name
+            item.speaker_title = d.title_text if d.title_known else None
+            return True
+    return False
+
+
+def _byline_speaker(item: EventTurns) -> bool:
+    """The speaker of a statement printed before the first label: the page's byline."""
+    for d in namefinder.people(item.page.byline or ""):
+        item.speaker = d.name
+        item.speaker_title = d.title_text if d.title_known else None
+        return True
+    return False
+
+
+def _drop_repeats(items: list[EventTurns]) -> list[EventTurns]:
+    """A page that prints the same transcript twice holds one event."""
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    kept = []
+    for item in items:
+        key = tuple((t.label.raw if t.label else "", t.text) for t in item.turns)
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
+
+
+# ---------------------------------------------------------------- building the document
+
+
+class _Builder:
+    """Builds model events; collects the organisations, topics and persons they reference."""
+
+    def __init__(
+        self,
+        original: str,
+        work: str,
+        family: str,
+        registry: Registry,
+        resolved: list[EventSpeakers],
+    ) -> None:
+        self.original = original
+        self.work = work
+        self.family = family
+        self.organisations: dict[str, OrganisationRef] = {}
+        self.topics: dict[str, TopicRef] = {}
+        for event in resolved:  # a journalist's outlet is his affiliation
+            for slot in event.turns:
+                if slot.outlet:
+                    slug = self._organisation(analysis.media_outlet(slot.outlet))
+                    person = slot.person
+                    if person is not None and slot.journalist and person.affiliation is None:
+                        person.affiliation = slug
+        self._order = [id(p) for p in registry.persons]
+        self._refs = {id(p): r for p, r in zip(registry.persons, registry.finish(), strict=True)}
+        self._used: set[int] = set()
+        speaking = {id(s.person) for e in resolved for s in e.turns if s.person is not None}
+        self._finder = personmentions.Finder(registry, speaking)
+
+    def persons(self) -> list[PersonRef]:
+        """The persons referenced by some turn, participant or mention."""
+        return [self._refs[i] for i in self._order if i in self._used]
+
+    def _key(self, person: Person | None) -> str | None:
+        if person is None:
+            return None
+        self._used.add(id(person))
+        return self._refs[id(person)].key
+
+    def _organisation(self, ref: OrganisationRef | None) -> str | None:
+        if ref is None:
+            return None
+        self.organisations.setdefault(ref.slug, ref)
+        return ref.slug
+
+    def event(self, item: EventTurns, who: EventSpeakers) -> Event:
+        page = item.page
+        slots = [
+            classify.Slot(
+                side=t.label.side if t.label else None,
+                who=str(id(s.person)) if s.person is not None else None,
+                journalist=s.journalist,
+                principal=s.person is not None and id(s.person) in who.principals,
+                text=t.text,
+            )
+            for t, s in zip(item.turns, who.turns, strict=True)
+        ]
+        chairs = classify.classify(slots)
+        built: list[Turn] = []
+        for n, (raw, speaker, slot) in enumerate(
+            zip(item.turns, who.turns, slots, strict=True), start=1
+        ):
+            assert slot.kind is not None
+            turn = Turn(
+                sequence=n,
+                label=raw.label.raw if raw.label else " ".join(item.speaker),
+                kind=slot.kind,
+                text=raw.text,
+                paragraphs=list(raw.paragraphs),
+                person_key=self._key(speaker.person),
+                label_span=raw.label.span if raw.label else None,
+                in_reply_to=slot.in_reply_to + 1 if slot.in_reply_to is not None else None,
+            )
+            self._analyse(turn, speaker.person)
+            built.append(turn)
+        return Event(
+            title=page.title or "Untitled transcript",
+            kind=events.kind_of(page.title),
+            turns=built,
+            participants=self._participants(item, who, slots, chairs),
+            date=page.date,
+            time=page.time,
+            location=page.location,
+            organisations=self._hosts(page),
+            span=page.span,
+        )
+
+    def _analyse(self, turn: Turn, speaker: Person | None) -> None:
+        for span in turn.paragraphs:
+            orgs, topics = analysis.mentions(self.original, self.work, span)
+            for m in orgs:
+                ref = analysis.organisation(m.ref)
+                if ref is not None:
+                    self.organisations.setdefault(ref.slug, ref)
+            for m in topics:
+                ref = analysis.topic(m.ref)
+                if ref is not None:
+                    self.topics.setdefault(ref.slug, ref)
+            turn.organisations.extend(orgs)
+            turn.topics.extend(topics)
+            turn.figures.extend(analysis.figures(self.original, self.work, span))
+            for person, found in self._finder.find(self.original, span):
+                if person is speaker:
+                    continue
+                key = self._key(person)
+                assert key is not None
+                text = self.original[found.start : found.end]
+                turn.persons.append(Mention(ref=key, span=found, text=text))
+
+    def _hosts(self, page: events.EventPage) -> list[str]:
+        slugs: list[str] = []
+        if self.family == "nato":
+            slug = self._organisation(analysis.organisation_by_name("NATO"))
+            if slug:
+                slugs.append(slug)
+        for span in page.host_spans:
+            for m in analysis.mentions(self.original, self.work, span)[0]:
+                slug = self._organisation(analysis.organisation(m.ref))
+                if slug and slug not in slugs:
+                    slugs.append(slug)
+        return slugs
+
+    def _participants(
+        self,
+        item: EventTurns,
+        who: EventSpeakers,
+        slots: list[classify.Slot],
+        chairs: set[str],
+    ) -> list[Participant]:
+        found: dict[tuple[str, str | None, str | None], Participant] = {}
+        for raw, speaker, slot in zip(item.turns, who.turns, slots, strict=True):
+            label = raw.label.raw if raw.label else " ".join(item.speaker)
+            key = self._key(speaker.person)
+            affiliation = self._affiliation(speaker)
+            if (label, key, affiliation) in found:
+                continue
+            found[(label, key, affiliation)] = Participant(
+                label=label,
+                role=_role(raw.label, speaker, slot, chairs),
+                person_key=key,
+                title=speaker.title,
+                affiliation=affiliation,
+            )
+        return list(found.values())
+
+    def _affiliation(self, speaker: TurnSpeaker) -> str | None:
+        if speaker.outlet:
+            return self._organisation(analysis.media_outlet(speaker.outlet))
+        if speaker.title:
+            return self._organisation(_organisation_in(speaker.title))
+        return None
+
+
+def _organisation_in(title: str) -> OrganisationRef | None:
+    """The organisation an office belongs to: "Secretary General of NATO" -> NATO."""
+    words = title.split()
+    for size in range(min(len(words), 6), 0, -1):
+        for start in range(len(words) - size + 1):
+            ref = analysis.organisation_by_name(" ".join(words[start : start + size]))
+            if ref is not None:
+                return ref
+    return None
+
+
+def _role(
+    label: Label | None, speaker: TurnSpeaker, slot: classify.Slot, chairs: set[str]
+) -> ParticipantRole:
+    if (label is not None and label.side == "moderator") or slot.who in chairs:
+        return ParticipantRole.MODERATOR
+    if label is not None and label.side == "interpreter":
+        return ParticipantRole.INTERPRETER
+    if speaker.journalist or (label is not None and label.side == "question"):
+        return ParticipantRole.JOURNALIST
+    return ParticipantRole.SPEAKER

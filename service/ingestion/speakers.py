@@ -1,0 +1,160 @@
+"""Who speaks each turn of a page.
+
+Names are registered in order of how much they say: full names first (from event headers,
+labels and journalists' introductions), then surnames alone ("NAZARBAYEV", "Mr Putin",
+"SECRETARY GENERAL STOLTENBERG"), then offices standing for a person ("THE PRESIDENT"). So a
+surname is only ever resolved against every full name of the page, and is left unresolved
+when two people of the page share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from service.ingestion import journalists, namefinder
+from service.ingestion.designations import Designation
+from service.ingestion.events import EventPage
+from service.ingestion.labels import Label
+from service.ingestion.names import fold_name
+from service.ingestion.people import Person, Registry, is_surname_only
+from service.ingestion.turns import RawTurn
+
+
+@dataclass
+class TurnSpeaker:
+    person: Person | None = None
+    journalist: bool = False
+    outlet: str | None = None  # a journalist's outlet as printed
+    title: str | None = None  # office given at this event
+
+
+@dataclass
+class EventSpeakers:
+    turns: list[TurnSpeaker]
+    principals: set[int] = field(default_factory=set)  # id() of persons named in the header
+
+
+@dataclass
+class EventTurns:
+    """One event of the page: its header and raw turns (and, for a speech, the speaker)."""
+
+    page: EventPage
+    turns: list[RawTurn]
+    speaker: list[str]  # labelless speech: the speaker's name
+    speaker_title: str | None
+
+
+def resolve(registry: Registry, items: list[EventTurns]) -> list[EventSpeakers]:
+    """Resolve the speaker of every turn of every event of a page."""
+    headers = [_header_people(item.page) for item in items]
+    result = [EventSpeakers([TurnSpeaker() for _ in item.turns]) for item in items]
+    exclude = {fold_name(d.name_text) for people in headers for d in people if len(d.name) > 1}
+
+    # 1. full names: headers, labels, journalists
+    for e, people in enumerate(headers):
+        for d in people:
+            if len(d.name) > 1 and not is_surname_only(d.name):
+                person = registry.add(d.name, title=_known_title(d))
+                if person is not None:
+                    result[e].principals.add(id(person))
+    for e, item in enumerate(items):
+        for t, turn in enumerate(item.turns):
+            slot = result[e].turns[t]
+            label = turn.label
+            if label is None:
+                if item.speaker and len(item.speaker) > 1:
+                    slot.person = registry.add(item.speaker, title=item.speaker_title)
+                continue
+            slot.title = _label_title(label)
+            slot.outlet = label.outlet
+            d = label.designation
+            if d is not None and len(d.name) > 1 and not is_surname_only(d.name):
+                slot.person = registry.add(d.name, title=slot.title, alias=label.raw)
+                if label.outlet:  # "Robin Emmott (Reuters)": a journalist
+                    slot.journalist = True
+            elif label.side == "question":
+                intro = journalists.self_introduction(turn.texts[0], exclude)
+                if intro is None and t > 0:
+                    previous = item.turns[t - 1]
+                    if previous.label is None or previous.label.side != "question":
+                        intro = journalists.introduced(previous.texts[-1], exclude)
+                if intro is not None:
+                    slot.person = registry.add(intro.name)
+                    slot.outlet = intro.outlet or label.outlet
+                else:
+                    slot.outlet = label.outlet or journalists.outlet_only(turn.texts[0])
+                slot.journalist = True
+    # journalists with their own labels who introduce themselves in their turns
+    for e, item in enumerate(items):
+        for t, turn in enumerate(item.turns):
+            slot = result[e].turns[t]
+            if slot.person is None or slot.journalist or id(slot.person) in result[e].principals:
+                continue
+            for text in turn.texts[:2]:
+                intro = journalists.self_introduction(text)
+                if intro is not None and registry.add(intro.name, create=False) is slot.person:
+                    slot.outlet = slot.outlet or intro.outlet
+                    _mark_journalist(result[e], slot.person, intro.outlet)
+                    break
+    for e in range(len(items)):
+        for slot in result[e].turns:
+            if slot.journalist and slot.person is not None:
+                _mark_journalist(result[e], slot.person, slot.outlet)
+
+    # 2. surnames alone (labels, and header forms such as "President Biden")
+    for e, people in enumerate(headers):
+        for d in people:
+            if len(d.name) == 1 or is_surname_only(d.name):
+                person = registry.resolve_surname(d.name, title=_known_title(d))
+                if person is not None:
+                    result[e].principals.add(id(person))
+    for e, item in enumerate(items):
+        for t, turn in enumerate(item.turns):
+            label, slot = turn.label, result[e].turns[t]
+            if slot.person is not None:
+                continue
+            if label is None and item.speaker:  # a speech by "President Okafor"
+                slot.person = registry.resolve_surname(item.speaker, title=item.speaker_title)
+                continue
+            if label is None or label.designation is None:
+                continue
+            d = label.designation
+            if d.name and (len(d.name) == 1 or is_surname_only(d.name)):
+                slot.person = registry.resolve_surname(d.name, title=slot.title, alias=label.raw)
+
+    # 3. offices standing for their holder: "THE PRESIDENT"
+    for e, item in enumerate(items):
+        for t, turn in enumerate(item.turns):
+            label, slot = turn.label, result[e].turns[t]
+            if label is None or label.designation is None or slot.person is not None:
+                continue
+            if label.designation.contextual and label.designation.title_text:
+                slot.person = registry.by_title(label.designation.title_text)
+                if slot.person is not None:
+                    slot.person.add_alias(label.raw)
+    return result
+
+
+def _mark_journalist(event: EventSpeakers, person: Person, outlet: str | None) -> None:
+    for slot in event.turns:
+        if slot.person is person:
+            slot.journalist = True
+            slot.outlet = slot.outlet or outlet
+
+
+def _header_people(page: EventPage) -> list[Designation]:
+    found: list[Designation] = []
+    for text in [page.title or "", *page.lede]:
+        found.extend(namefinder.people(text))
+    return found
+
+
+def _known_title(d: Designation) -> str | None:
+    return d.title_text if d.title_known else None
+
+
+def _label_title(label: Label) -> str | None:
+    if label.titles:
+        return label.titles[0]
+    d = label.designation
+    return d.title_text if d is not None and d.title_known else None

@@ -1,0 +1,210 @@
+"""Speaker labels: the many printed styles, sentences that merely contain a colon, and stage
+directions that never open or close a turn."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.ingestion import labels
+from service.ingestion.pipeline import parse_document
+
+
+def label_of(line: str) -> labels.Label | None:
+    return labels.find(line, 0, len(line))
+
+
+@pytest.mark.parametrize(
+    ("line", "raw", "name", "title", "side"),
+    [
+        (
+            "JAAP DE HOOP SCHEFFER (Secretary General of NATO): Let me",
+            "JAAP DE HOOP SCHEFFER (Secretary General of NATO)",
+            "JAAP DE HOOP SCHEFFER",
+            None,
+            None,
+        ),
+        ("DE HOOP SCHEFFER: Well, as I said", "DE HOOP SCHEFFER", "DE HOOP SCHEFFER", None, None),
+        (
+            "President of Russia Vladimir Putin: Good afternoon",
+            "President of Russia Vladimir Putin",
+            "Vladimir Putin",
+            "President of Russia",
+            None,
+        ),
+        (
+            "Resident of Kazakhstan Nursultan Nazarbayev: Distinguished",
+            "Resident of Kazakhstan Nursultan Nazarbayev",
+            "Nursultan Nazarbayev",
+            None,  # a misspelt office is stripped but not recorded
+            None,
+        ),
+        (
+            "President and Chairman of the Board of VTB Bank Andrei Kostin: Thank you",
+            "President and Chairman of the Board of VTB Bank Andrei Kostin",
+            "Andrei Kostin",
+            "President and Chairman of the Board of VTB Bank",
+            None,
+        ),
+        ("Mr Putin: I can only agree", "Mr Putin", "Putin", None, None),
+        (
+            "SECRETARY GENERAL STOLTENBERG:  Thank you",
+            "SECRETARY GENERAL STOLTENBERG",
+            "STOLTENBERG",
+            "Secretary General",
+            None,
+        ),
+        ("MS. JEAN-PIERRE:  Good morning", "MS. JEAN-PIERRE", "JEAN-PIERRE", None, None),
+        ("Q: This is Kazakhstan's Pravda", "Q", None, None, "question"),
+        ("Q    Mr. President, thank you.", "Q", None, None, "question"),
+        ("Question: Another stage", "Question", None, None, "question"),
+        (
+            "Question (retranslated): Mr President",
+            "Question (retranslated)",
+            None,
+            None,
+            "question",
+        ),
+        ("Remark: Exactly.", "Remark", None, None, "question"),
+        ("MODERATOR: We'll take a few questions", "MODERATOR", None, None, "moderator"),
+        (
+            "SENIOR ADMINISTRATION OFFICIAL:  Great.",
+            "SENIOR ADMINISTRATION OFFICIAL",
+            None,
+            None,
+            "answer",
+        ),
+        ("     PRESIDENT TRUMP:  Hello, everybody.", "PRESIDENT TRUMP", "TRUMP", "President", None),
+    ],
+)
+def test_label_styles(
+    line: str, raw: str, name: str | None, title: str | None, side: str | None
+) -> None:
+    label = label_of(line)
+    assert label is not None
+    assert label.raw == raw
+    assert line[label.span.start : label.span.end] == raw
+    assert label.side == side
+    if name is not None:
+        assert label.designation is not None
+        assert label.designation.name_text == name
+        known = label.designation.title_text if label.designation.title_known else None
+        assert known == title
+
+
+def test_office_after_a_comma() -> None:
+    label = label_of("Sergei Lavrov, Foreign Minister: Good afternoon.")
+    assert label is not None and label.designation is not None
+    assert label.designation.name_text == "Sergei Lavrov"
+    assert label.titles == ("Foreign Minister",)
+    assert label_of("Mr President, my question is as follows: what") is None
+
+
+def test_annotations_and_titles_in_parentheses() -> None:
+    scheffer = label_of("JAAP DE HOOP SCHEFFER (Secretary General of NATO): Let me")
+    assert scheffer is not None and scheffer.titles == ("Secretary General of NATO",)
+    finn = label_of("President of Finland Sauli Niinisto (retranslated): Ladies")
+    assert finn is not None and finn.annotations == ("retranslated",) and not finn.titles
+    interpreted = label_of("Recep Tayyip Erdogan (As interpreted): Thank you")
+    assert interpreted is not None and interpreted.annotations == ("As interpreted",)
+
+
+def test_contextual_label() -> None:
+    label = label_of("THE PRESIDENT:  Good evening.")
+    assert label is not None and label.designation is not None
+    assert label.designation.contextual and label.designation.title_text == "President"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "There are several stages of cooperation: first, trade.",
+        "And today the issue is, from our view point: that the world will",
+        "And what is particularly important in this context: the CSTO is",
+        "Second: I did not throw anybody out.",
+        "Publication date: June 23, 2005, 20:33",
+        "Published in section: Transcripts",
+        "20:33",
+        "Alexander Gamov. Radio: the newspaper",
+        "Mr President, my question is as follows: what",
+        "Dear colleagues: welcome",
+        "Quarterly results were: good",
+    ],
+)
+def test_not_labels(line: str) -> None:
+    assert label_of(line) is None
+
+
+def test_lone_word_label_needs_the_page() -> None:
+    """ "Putin:" alone is a label only when the page names a Putin in full elsewhere."""
+    confirmed = parse_document("Vladimir Putin: Good afternoon.\nQuestion: Why?\nPutin: Because.\n")
+    assert [t.label for t in confirmed.events[0].turns] == ["Vladimir Putin", "Question", "Putin"]
+    keys = {t.person_key for t in confirmed.events[0].turns if t.label != "Question"}
+    assert len(keys) == 1
+    unconfirmed = parse_document(
+        "Mary Brown: The plan has parts.\nFinally: it ends.\nQuestion: Why?\n"
+    )
+    turns = unconfirmed.events[0].turns
+    assert [t.label for t in turns] == ["Mary Brown", "Question"]
+    assert "Finally: it ends." in turns[0].text
+
+
+def test_stage_directions_stay_in_the_turn() -> None:
+    text = (
+        "Vladimir Putin: We agree.\n"
+        "(Applause.)\n"
+        "<…>\n"
+        "Question: Aleksandr Grigor’evich [Lukashenko], how do you assess it?\n"
+        "Aleksandr Lukashenko: (SPEAKING IN BELARUSIAN) Well. (Laughter.)\n"
+    )
+    turns = parse_document(text).events[0].turns
+    assert [t.label for t in turns] == ["Vladimir Putin", "Question", "Aleksandr Lukashenko"]
+    assert turns[0].text == "We agree.\n(Applause.)\n<…>"
+    assert "[Lukashenko]" in turns[1].text
+    assert turns[2].text == "(SPEAKING IN BELARUSIAN) Well. (Laughter.)"
+
+
+def test_labels_in_a_hard_wrapped_page() -> None:
+    """Markdown pages wrap paragraphs; a label at a line start opens a turn even without a
+    blank line before it; indented labels count; a colon inside wrapped prose does not."""
+    body = (
+        "PRESIDENT SMITH:  Thank you all for coming here today to talk about the\n"
+        "summit and what it means for our alliance and partners around the world.\n"
+        "There are several stages of cooperation: trade, energy and defense, and\n"
+        "each of them will be discussed in depth by the ministers this afternoon.\n"
+        "MR. JONES:  Thank you, Mr. President.  It is an honor to be here with you\n"
+        "and with all of our colleagues from across the alliance this afternoon.\n"
+        "\n"
+        "Q    Mr. President, what do you expect from the meeting with the leaders of\n"
+        "the southern partners tomorrow, and will there be a joint declaration?\n"
+        "\n"
+        "     PRESIDENT SMITH:  We expect a great deal from that meeting, and yes,\n"
+        "there will be a declaration at the end of it, which we will publish.\n"
+        "\n"
+        "END\n"
+    )
+    doc = parse_document(body)
+    turns = doc.events[0].turns
+    assert [t.label for t in turns] == ["PRESIDENT SMITH", "MR. JONES", "Q", "PRESIDENT SMITH"]
+    assert [t.kind for t in turns] == ["REMARKS", "REMARKS", "QUESTION", "ANSWER"]
+    assert "There are several stages of cooperation: trade" in turns[0].text
+    assert "\n" not in turns[0].text  # one wrapped paragraph
+    assert turns[3].in_reply_to == 3
+
+
+def test_label_misprinted_with_a_full_stop() -> None:
+    """ "PRESIDENT TRUMP.  Yeah." on a page whose other labels read "PRESIDENT TRUMP:"."""
+    text = (
+        "PRESIDENT SMITH:  It started off well.\n\n"
+        "MR. JONES:  Tensions were high.\n\n"
+        "PRESIDENT SMITH.  Yeah.  And then it got better.\n\n"
+        "MR. JONES:  It did.\n"
+    )
+    turns = parse_document(text).events[0].turns
+    assert [t.label for t in turns] == [
+        "PRESIDENT SMITH",
+        "MR. JONES",
+        "PRESIDENT SMITH",
+        "MR. JONES",
+    ]
+    assert turns[2].text == "Yeah. And then it got better."
+    assert turns[0].person_key == turns[2].person_key
