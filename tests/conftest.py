@@ -59,12 +59,22 @@ def server_url() -> Iterator[str]:
     from service.embedded_pg import EmbeddedPostgres
 
     with tempfile.TemporaryDirectory(prefix="transcripts-test-") as tmp:
-        server = EmbeddedPostgres(Path(tmp) / "pg")
+        os.chmod(tmp, 0o755)  # under root the server runs as another user, who must reach it
+        server = EmbeddedPostgres(Path(tmp) / "pg", durable=False)
         url = server.start()
         try:
             yield url
         finally:
             server.stop()
+
+
+@pytest.fixture
+def public_tmp() -> Iterator[Path]:
+    """A temporary directory the embedded server's unprivileged user can reach (tmp_path,
+    under /tmp/pytest-of-root, cannot be traversed by that user)."""
+    with tempfile.TemporaryDirectory(prefix="transcripts-test-") as tmp:
+        os.chmod(tmp, 0o755)
+        yield Path(tmp)
 
 
 @pytest.fixture(scope="session")

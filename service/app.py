@@ -1,0 +1,195 @@
+"""The ASGI application: lifespan (database, migrations, sample data), health, middleware.
+
+GraphQL itself comes from service.api.endpoint; this module only mounts it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service import database
+from service.config import Settings
+from service.storage import migrate
+
+log = logging.getLogger(__name__)
+
+TOO_LARGE = "PAYLOAD_TOO_LARGE"
+DRAIN_LIMIT = 64 * 1024 * 1024  # excess body read and discarded before answering 413
+
+
+def create_app(settings: Settings) -> Starlette:
+    """Build the app; nothing touches the database until the lifespan starts."""
+    head = migrate.head_revision()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Blocking while the embedded server starts is fine: nothing is served yet.
+        with database.provide_database(settings, exclusive=True) as url:
+            pool = await database.create_pool(url, settings)
+            try:
+                await asyncio.to_thread(migrate.upgrade, url)
+                if settings.load_sample:
+                    await _load_samples(pool, settings)
+                app.state.pool = pool
+                yield
+            finally:
+                await pool.close()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        pool = getattr(request.app.state, "pool", None)
+        reason = "starting" if pool is None else await database.readiness(pool, head)
+        if reason is None:
+            return JSONResponse({"status": "ready", "revision": head})
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        *_graphql_routes(settings),
+    ]
+    middleware = [Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type"],
+            ),
+        )
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.pool = None
+    return app
+
+
+def _graphql_routes(settings: Settings) -> list[BaseRoute]:
+    """The API engineer's routes; absent (not yet written) means no /graphql."""
+    try:
+        from service.api.endpoint import graphql_routes
+    except ModuleNotFoundError as exc:
+        if exc.name != "service.api.endpoint":
+            raise
+        log.warning("service.api.endpoint not found: serving no /graphql")
+        return []
+    return list(graphql_routes(settings))
+
+
+async def _load_samples(pool: Any, settings: Settings) -> None:
+    try:
+        from service.sample_data import load_samples
+
+        result = await load_samples(pool, max_chars=settings.max_document_chars)
+    except ModuleNotFoundError as exc:  # ingestion or storage not there yet
+        log.warning("sample transcripts not loaded: %s", exc)
+        return
+    log.info(
+        "sample transcripts: %d loaded, %d already present, %d refused",
+        result.created,
+        result.present,
+        result.refused,
+    )
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with 413 and a JSON error, before parsing."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(receive, send, body_complete=False)
+            return
+        received = 0
+        complete = False
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, complete
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(receive, send, body_complete=complete)
+
+    async def _refuse(self, receive: Receive, send: Send, *, body_complete: bool) -> None:
+        drained = body_complete or await _drain(receive, DRAIN_LIMIT)
+        # Shaped like a GraphQL error response, so GraphQL clients can show it.
+        message = f"The request body exceeds the limit of {self.max_bytes} bytes."
+        body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": TOO_LARGE}}]})
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        if not drained:
+            headers.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+async def _drain(receive: Receive, limit: int) -> bool:
+    """Read and discard the rest of the body; True once it is all read, False past ``limit``.
+
+    Answering while the client still sends makes the socket close with a reset, and the client
+    may never see the 413; reading (not keeping) a moderate excess avoids that.
+    """
+    discarded = 0
+    while discarded <= limit:
+        message = await receive()
+        if message["type"] != "http.request":
+            return False
+        discarded += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return True
+    return False
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _content_length(scope: Scope) -> int | None:
+    for key, value in scope["headers"]:
+        if key == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,421 @@
+"""`python -m service`: serve, migrate, ingest, token, export-schema.
+
+Every expected failure (bad setting, database unreachable, port taken, ...) ends with one
+``error: ...`` line on stderr and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import codecs
+import dataclasses
+import logging
+import signal
+import socket
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import uvicorn
+
+from service.config import ConfigError, Settings
+from service.embedded_pg import EmbeddedPostgresError
+
+log = logging.getLogger("service")
+
+EXIT_CONFIG = 2
+EXIT_FAILURE = 1
+DEFAULT_SCHEMA_PATH = Path("schema/schema.graphql")
+
+
+class CommandError(RuntimeError):
+    """An expected failure of a command, reported as one line."""
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.monotonic()
+    args = build_parser().parse_args(argv)
+    from service.database import DatabaseUnavailable
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    _configure_logging(settings.log_level)
+    try:
+        return int(args.handler(settings, args, started))
+    except (CommandError, EmbeddedPostgresError, DatabaseUnavailable, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
+    except _Terminated:
+        return 128 + signal.SIGTERM
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m service",
+        description="Who-said-what from political press-conference transcripts, over GraphQL.",
+        epilog=_environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=serve)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = commands.add_parser(
+        "serve",
+        help="run the HTTP service (default)",
+        description="Serve /graphql (GraphiQL on GET), /healthz and /readyz on HOST:PORT. "
+        "Without DATABASE_URL an embedded PostgreSQL is started in SERVICE_DATA_DIR; "
+        "migrations are applied and (LOAD_SAMPLE=1) the sample transcripts loaded first.",
+    )
+    p.set_defaults(handler=serve)
+
+    p = commands.add_parser(
+        "migrate",
+        help="apply database migrations",
+        description="Bring the database schema to the newest revision (Alembic upgrade head).",
+    )
+    p.set_defaults(handler=migrate_command)
+
+    p = commands.add_parser(
+        "ingest",
+        help="parse and store transcript files",
+        description="Parse and store transcripts. Directories are searched recursively for "
+        "files matching --glob; files named explicitly are always read. One bad file does not "
+        "stop the others; the exit status is 0 only if every file was stored or already present.",
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or directory")
+    p.add_argument(
+        "--glob", default="*.txt", help="pattern for files inside directories (default: *.txt)"
+    )
+    p.set_defaults(handler=ingest_command)
+
+    p = commands.add_parser("token", help="manage API write tokens")
+    tokens = p.add_subparsers(title="token commands", metavar="TOKEN_COMMAND", required=True)
+    create = tokens.add_parser(
+        "create",
+        help="create a write token",
+        description="Create a write token and print it once. Only its SHA-256 is stored: keep "
+        "the printed value, it cannot be shown again.",
+    )
+    create.add_argument("name", help="unique label for the token, e.g. the client's name")
+    create.set_defaults(handler=token_create_command)
+
+    p = commands.add_parser(
+        "export-schema",
+        help="write the GraphQL SDL",
+        description="Write the GraphQL schema (SDL) of the running code to a file.",
+    )
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_SCHEMA_PATH,
+        help=f"where to write it (default: {DEFAULT_SCHEMA_PATH})",
+    )
+    p.set_defaults(handler=export_schema_command)
+    return parser
+
+
+def _environment_help() -> str:
+    rows = Settings.documentation()
+    width = max(len(name) for name, _, _ in rows)
+    lines = ["environment (default in brackets):"]
+    for name, default, meaning in rows:
+        lines.append(f"  {name:<{width}}  {meaning} [{default}]")
+    return "\n".join(lines)
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+# -- serve -------------------------------------------------------------------------------------
+
+
+class _Terminated(Exception):
+    """SIGTERM, turned into an exception so that `finally` blocks stop the embedded server."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+def serve(settings: Settings, args: argparse.Namespace, started: float) -> int:
+    from service import database
+    from service.app import create_app
+
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    listener = _bind(settings.host, settings.port)
+    with database.provide_database(settings, exclusive=True) as url:
+        asyncio.run(database.wait_until_reachable(url, settings.db_connect_timeout))
+        database.upgrade_schema(url)
+        app = create_app(dataclasses.replace(settings, database_url=url))
+        config = uvicorn.Config(
+            app,
+            lifespan="on",
+            log_level=settings.log_level.lower(),
+            proxy_headers=True,
+            server_header=False,
+        )
+        label = "GraphiQL" if settings.graphiql else "GraphQL"
+        server = AnnouncingServer(config, f"{label}: {public_url(settings)}/graphql", started)
+        server.run(sockets=[listener])
+        if not server.started:
+            raise CommandError("the service failed to start; see the log above")
+    return 0
+
+
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn.Server that prints the GraphiQL address once it is really serving."""
+
+    def __init__(self, config: uvicorn.Config, announcement: str, started: float) -> None:
+        super().__init__(config)
+        self.announcement = announcement
+        self.started_at = started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            elapsed = time.monotonic() - self.started_at
+            print(f"{self.announcement}  (ready in {elapsed:.1f} s)", flush=True)
+
+
+def public_url(settings: Settings) -> str:
+    host = settings.host
+    if host in {"0.0.0.0", "", "::"}:
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind the HTTP port before anything else starts, so a clash is reported plainly."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == 98:  # EADDRINUSE
+            raise CommandError(
+                f"port {port} on {host} is already in use (another instance running?). "
+                "Fix: stop that process or set PORT to a free port"
+            ) from None
+        raise CommandError(
+            f"cannot listen on {host}:{port}: {exc.strerror}. Fix: set HOST/PORT "
+            "(ports below 1024 need privileges)"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
+
+
+# -- migrate -----------------------------------------------------------------------------------
+
+
+def migrate_command(settings: Settings, args: argparse.Namespace, started: float) -> int:
+    from service import database
+
+    with database.provide_database(settings, exclusive=False) as url:
+        asyncio.run(database.wait_until_reachable(url, settings.db_connect_timeout))
+        head = database.upgrade_schema(url)
+    print(f"database {database.redacted(url)} is at revision {head} (head)")
+    return 0
+
+
+# -- ingest ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class FileOutcome:
+    path: Path
+    status: str  # created | present | refused
+    code: str | None = None
+    message: str = ""
+    document_id: int | None = None
+
+
+def ingest_command(settings: Settings, args: argparse.Namespace, started: float) -> int:
+    from service import database
+
+    files, missing = _expand(args.paths, args.glob)
+    with database.provide_database(settings, exclusive=False) as url:
+        outcomes = asyncio.run(_ingest_files(url, files, settings))
+    outcomes = missing + outcomes
+    _print_summary(outcomes)
+    return 0 if outcomes and all(o.status != "refused" for o in outcomes) else EXIT_FAILURE
+
+
+def _expand(paths: Sequence[Path], pattern: str) -> tuple[list[Path], list[FileOutcome]]:
+    files: list[Path] = []
+    missing: list[FileOutcome] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob(pattern) if p.is_file() and not _hidden(p, path))
+            if not found:
+                missing.append(
+                    FileOutcome(path, "refused", "NO_FILES", f"no files matching {pattern}")
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(FileOutcome(path, "refused", "NOT_FOUND", "no such file or directory"))
+    return files, missing
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+async def _ingest_files(url: str, files: list[Path], settings: Settings) -> list[FileOutcome]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from service.database import connect
+
+    conn = await connect(url, settings.db_connect_timeout)
+    outcomes = []
+    try:
+        progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("ingesting", total=len(files))
+            for path in files:
+                progress.update(task, description=path.name)
+                outcomes.append(await _ingest_one(conn, path, settings))
+                progress.advance(task)
+    finally:
+        await conn.close()
+    return outcomes
+
+
+async def _ingest_one(conn: Any, path: Path, settings: Settings) -> FileOutcome:
+    import asyncpg
+
+    from service.ingestion.model import RejectedDocument
+    from service.ingestion.pipeline import parse_document
+    from service.storage.documents import InvalidDocument, store_document
+
+    try:
+        text = read_transcript(path, settings.max_document_chars)
+        parsed = await asyncio.to_thread(
+            parse_document, text, filename=path.name, max_chars=settings.max_document_chars
+        )
+        result = await store_document(conn, parsed)
+    except RejectedDocument as exc:
+        return FileOutcome(path, "refused", exc.code, exc.message)
+    except InvalidDocument as exc:
+        return FileOutcome(path, "refused", "INVALID_DOCUMENT", str(exc))
+    except OSError as exc:
+        return FileOutcome(path, "refused", "UNREADABLE", exc.strerror or str(exc))
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        return FileOutcome(path, "refused", "STORAGE_ERROR", f"{type(exc).__name__}: {exc}")
+    status = "created" if result.created else "present"
+    return FileOutcome(path, status, document_id=result.document_id)
+
+
+def read_transcript(path: Path, max_chars: int) -> str:
+    """The file as text: UTF-8 (a BOM is dropped); binary or other encodings are refused."""
+    from service.ingestion.model import RejectedDocument
+
+    size = path.stat().st_size
+    if size > 4 * max_chars + len(codecs.BOM_UTF8):  # UTF-8 needs at most 4 bytes a character
+        raise RejectedDocument(
+            "TOO_LARGE", f"file is {size} bytes, over the limit of {max_chars} characters"
+        )
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if b"\x00" in data:
+        raise RejectedDocument("BINARY_DOCUMENT", "contains NUL bytes: a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RejectedDocument(
+            "BINARY_DOCUMENT",
+            f"not UTF-8 text (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start})",
+        ) from None
+
+
+def _print_summary(outcomes: list[FileOutcome]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    labels = {"created": "created", "present": "already present", "refused": "refused"}
+    table = Table(title="ingest")
+    for column in ("file", "result", "document", "reason"):
+        table.add_column(column)
+    for o in outcomes:
+        reason = f"{o.code}: {o.message}" if o.code else ""
+        document = "" if o.document_id is None else str(o.document_id)
+        table.add_row(str(o.path), labels[o.status], document, reason)
+    console = Console(width=200) if not sys.stdout.isatty() else Console()
+    console.print(table)
+    counts = {status: sum(o.status == status for o in outcomes) for status in labels}
+    console.print(
+        f"{counts['created']} created, {counts['present']} already present, "
+        f"{counts['refused']} refused"
+    )
+
+
+# -- token -------------------------------------------------------------------------------------
+
+
+def token_create_command(settings: Settings, args: argparse.Namespace, started: float) -> int:
+    from service import database
+
+    with database.provide_database(settings, exclusive=False) as url:
+        token = asyncio.run(_create_token(url, args.name, settings))
+    print(token)
+    print(
+        f"token {args.name!r} created; it is shown only now (only its SHA-256 is stored)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+async def _create_token(url: str, name: str, settings: Settings) -> str:
+    from service.database import connect
+    from service.storage.tokens import TokenNameTaken, create_token
+
+    conn = await connect(url, settings.db_connect_timeout)
+    try:
+        return await create_token(conn, name)
+    except TokenNameTaken as exc:
+        raise CommandError(f"{exc}; choose another name") from None
+    finally:
+        await conn.close()
+
+
+# -- export-schema -----------------------------------------------------------------------------
+
+
+def export_schema_command(settings: Settings, args: argparse.Namespace, started: float) -> int:
+    from strawberry.printer import print_schema
+
+    from service.api.schema import schema
+
+    output: Path = args.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(print_schema(schema) + "\n", encoding="utf-8")
+    print(f"wrote {output}")
+    return 0

@@ -1,0 +1,177 @@
+"""Which database, connecting to it patiently, the asyncpg pool, and the readiness check."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import orjson
+
+from service.config import Settings
+from service.embedded_pg import DataDirBusy, EmbeddedPostgres, ensure_database
+from service.storage import migrate
+
+log = logging.getLogger(__name__)
+
+APP_DATABASE = "transcripts"
+ATTEMPT_TIMEOUT = 5.0  # seconds for one connection attempt
+READINESS_TIMEOUT = 3.0
+
+# Errors that retrying cannot fix: wrong password, unknown role or database, bad URL syntax.
+PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.InvalidAuthorizationSpecificationError,
+    asyncpg.InvalidPasswordError,
+    asyncpg.InvalidCatalogNameError,
+    asyncpg.ClientConfigurationError,
+    ValueError,
+)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """One clear line: which database could not be used, and why."""
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+@contextlib.contextmanager
+def provide_database(settings: Settings, *, exclusive: bool) -> Iterator[str]:
+    """Yield the application database URL: DATABASE_URL as given, or the embedded server's.
+
+    ``exclusive`` (the service) insists on owning the embedded server and fails fast when
+    another process does; otherwise (the CLI) a running server is used, or one is started for
+    the duration and stopped afterwards.
+    """
+    if settings.database_url:
+        yield settings.database_url
+        return
+    server = EmbeddedPostgres(settings.data_dir)
+    try:
+        admin_url = server.start()
+    except DataDirBusy:
+        if exclusive:
+            raise
+        admin_url = server.attach()
+    try:
+        yield ensure_database(admin_url, APP_DATABASE)
+    finally:
+        server.stop()
+
+
+async def _codecs(conn: asyncpg.Connection) -> None:
+    """json/jsonb in and out through orjson (faster, and str-keyed dicts as users expect)."""
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            name,
+            schema="pg_catalog",
+            encoder=lambda value: orjson.dumps(value).decode(),
+            decoder=orjson.loads,
+        )
+
+
+def _server_settings(settings: Settings) -> dict[str, str]:
+    # Startup parameters, not SET: the pool's RESET ALL on release returns to these.
+    return {
+        "statement_timeout": str(settings.statement_timeout_ms),
+        "application_name": "transcripts-service",
+    }
+
+
+async def retry(attempt: Any, url: str, timeout: float, *, what: str = "connect to") -> Any:
+    """Call ``attempt()`` until it succeeds, backing off up to ``timeout`` seconds in total."""
+    deadline = time.monotonic() + timeout
+    delay = 0.2
+    while True:
+        try:
+            return await attempt()
+        except PERMANENT_ERRORS as exc:
+            raise DatabaseUnavailable(
+                f"cannot {what} the database {redacted(url)}: {describe(exc)}"
+            ) from None
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:  # incl. timeouts
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise DatabaseUnavailable(
+                    f"database {redacted(url)} unreachable after {timeout:g} s "
+                    f"({describe(exc)}). Fix: check DATABASE_URL and that the server is up"
+                ) from None
+            log.info("database not reachable yet (%s); retrying", describe(exc))
+            await asyncio.sleep(min(delay, remaining))
+            delay = min(delay * 2, 5.0)
+
+
+async def connect(url: str, timeout: float) -> asyncpg.Connection:
+    """One connection (the CLI's), retried with backoff for up to ``timeout`` seconds."""
+
+    async def attempt() -> asyncpg.Connection:
+        conn = await asyncpg.connect(url, timeout=ATTEMPT_TIMEOUT)
+        await _codecs(conn)
+        return conn
+
+    return await retry(attempt, url, timeout)
+
+
+async def create_pool(url: str, settings: Settings) -> asyncpg.Pool:
+    """The service's pool, retried with backoff for up to DB_CONNECT_TIMEOUT seconds.
+
+    asyncpg replaces dead connections on acquire, so the pool outlives database restarts.
+    """
+
+    async def attempt() -> asyncpg.Pool:
+        return await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=settings.db_pool_size,
+            timeout=ATTEMPT_TIMEOUT,
+            init=_codecs,
+            server_settings=_server_settings(settings),
+        )
+
+    return await retry(attempt, url, settings.db_connect_timeout)
+
+
+async def wait_until_reachable(url: str, timeout: float) -> None:
+    conn = await connect(url, timeout)
+    await conn.close()
+
+
+async def readiness(pool: asyncpg.Pool, head: str) -> str | None:
+    """None when ready; otherwise why not (database unreachable, migrations not at head)."""
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT), pool.acquire() as conn:
+            has_table = await conn.fetchval("SELECT to_regclass('alembic_version') IS NOT NULL")
+            current = (
+                await conn.fetchval("SELECT version_num FROM alembic_version")
+                if has_table
+                else None
+            )
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        return f"database unreachable: {describe(exc)}"
+    if current is None:
+        return f"migrations not applied (expected revision {head}); run `python -m service migrate`"
+    if current != head:
+        return f"migrations not at head (database at {current}, expected {head})"
+    return None
+
+
+def upgrade_schema(url: str) -> str:
+    """Blocking: apply migrations; returns the head revision."""
+    migrate.upgrade(url)
+    return migrate.head_revision()
