@@ -11,19 +11,25 @@ import asyncio
 import codecs
 import dataclasses
 import logging
+import os
 import signal
 import socket
 import sys
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
 from service.config import ConfigError, Settings
 from service.embedded_pg import EmbeddedPostgresError
+
+if TYPE_CHECKING:
+    from service.ingestion.model import ParsedDocument
 
 log = logging.getLogger("service")
 
@@ -290,37 +296,88 @@ async def _ingest_files(url: str, files: list[Path], settings: Settings) -> list
     conn = await connect(url, settings.db_connect_timeout)
     outcomes = []
     try:
-        progress = Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        with progress:
-            task = progress.add_task("ingesting", total=len(files))
-            for path in files:
-                progress.update(task, description=path.name)
-                outcomes.append(await _ingest_one(conn, path, settings))
-                progress.advance(task)
+        with ParseAhead(files, settings.max_document_chars) as parses:
+            progress = Progress(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            with progress:
+                task = progress.add_task("ingesting", total=len(files))
+                async for path, parsed in parses:
+                    progress.update(task, description=path.name)
+                    outcomes.append(await _store_one(conn, path, parsed))
+                    progress.advance(task)
     finally:
         await conn.close()
     return outcomes
 
 
-async def _ingest_one(conn: Any, path: Path, settings: Settings) -> FileOutcome:
+def _read_and_parse(path: Path, max_chars: int) -> ParsedDocument:
+    from service.ingestion.pipeline import parse_document
+
+    text = read_transcript(path, max_chars)
+    return parse_document(text, filename=path.name, max_chars=max_chars)
+
+
+class ParseAhead:
+    """Parses the next files in worker processes while the current one is being stored.
+
+    Parsing is CPU-bound Python and storing waits on PostgreSQL, so overlapping them across
+    processes roughly halves a large ingest on two cores. Files come back in order; at most
+    ``window`` parsed documents wait in memory.
+    """
+
+    def __init__(self, files: list[Path], max_chars: int, window: int = 4) -> None:
+        self.files = files
+        self.max_chars = max_chars
+        self.window = window
+        self.executor: Executor | None = None
+
+    def __enter__(self) -> ParseAhead:
+        if len(self.files) > 1:
+            import multiprocessing
+
+            # forkserver, not fork: the progress bar and asyncio run threads in this process
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["service.ingestion.pipeline"])
+            workers = max(1, min(len(self.files), os.cpu_count() or 2))
+            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+
+    async def __aiter__(self) -> AsyncIterator[tuple[Path, asyncio.Future[ParsedDocument]]]:
+        loop = asyncio.get_running_loop()
+        pending: deque[tuple[Path, asyncio.Future[ParsedDocument]]] = deque()
+        remaining = iter(self.files)
+
+        def submit() -> None:
+            path = next(remaining, None)
+            if path is not None:
+                job = loop.run_in_executor(self.executor, _read_and_parse, path, self.max_chars)
+                pending.append((path, job))
+
+        for _ in range(self.window if self.executor else 1):
+            submit()
+        while pending:
+            path, job = pending.popleft()
+            submit()
+            yield path, job
+
+
+async def _store_one(conn: Any, path: Path, parsed: asyncio.Future[ParsedDocument]) -> FileOutcome:
     import asyncpg
 
     from service.ingestion.model import RejectedDocument
-    from service.ingestion.pipeline import parse_document
     from service.storage.documents import InvalidDocument, store_document
 
     try:
-        text = read_transcript(path, settings.max_document_chars)
-        parsed = await asyncio.to_thread(
-            parse_document, text, filename=path.name, max_chars=settings.max_document_chars
-        )
-        result = await store_document(conn, parsed)
+        result = await store_document(conn, await parsed)
     except RejectedDocument as exc:
         return FileOutcome(path, "refused", exc.code, exc.message)
     except InvalidDocument as exc:

@@ -15,7 +15,6 @@ import orjson
 
 from service.config import Settings
 from service.embedded_pg import DataDirBusy, EmbeddedPostgres, ensure_database
-from service.storage import migrate
 
 log = logging.getLogger(__name__)
 
@@ -173,5 +172,7 @@ async def readiness(pool: asyncpg.Pool, head: str) -> str | None:
 
 def upgrade_schema(url: str) -> str:
     """Blocking: apply migrations; returns the head revision."""
+    from service.storage import migrate  # Alembic takes ~0.5 s to import; only serve needs it
+
     migrate.upgrade(url)
     return migrate.head_revision()

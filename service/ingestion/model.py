@@ -200,3 +200,7 @@ class RejectedDocument(Exception):
         self.code = code
         self.message = message
         self.field = field
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str | None]]:
+        # keeps the code and field when a parse in a worker process is refused
+        return (type(self), (self.code, self.message, self.field))
