@@ -1,0 +1,105 @@
+"""Per-request context: database access, loaders, name resolution, settings and the caller.
+
+``make_context(request, settings)`` is what the HTTP endpoint calls for every request; tests and
+tools without a request use ``new_context``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import asyncpg
+from starlette.requests import Request
+
+from service.api.loaders import Loaders
+from service.api.names import NameResolver
+from service.api.reader import Reader
+from service.config import Settings
+from service.storage.tokens import token_can_write
+
+# A request carrying this header (value "1") gets the number of SQL statements it cost in the
+# response's extensions.sqlStatements: the N+1 tests read it; it reveals nothing sensitive.
+SQL_COUNT_HEADER = "X-Debug-Sql-Count"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+@dataclass
+class Context:
+    settings: Settings
+    pool: asyncpg.Pool
+    db: Reader
+    loaders: Loaders
+    names: NameResolver
+    token: str | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    count_sql: bool = False
+
+    def forget(self) -> None:
+        """Drop everything loaded so far: after a mutation, reads must see the new state."""
+        self.loaders = Loaders(self.db)
+        self.names = NameResolver(self.db)
+
+    async def can_write(self) -> bool:
+        """The bearer token is ADMIN_TOKEN or a stored token with write access."""
+        if not self.token:
+            return False
+        admin = self.settings.admin_token
+        if admin and hmac.compare_digest(self.token.encode(), admin.encode()):
+            return True
+        async with self.db.connection() as conn:
+            return await token_can_write(conn, self.token)
+
+
+def new_context(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    *,
+    token: str | None = None,
+    request_id: str | None = None,
+    count_sql: bool = False,
+) -> Context:
+    db = Reader(pool, settings.statement_timeout_ms)
+    return Context(
+        settings=settings,
+        pool=pool,
+        db=db,
+        loaders=Loaders(db),
+        names=NameResolver(db),
+        token=token,
+        request_id=request_id or uuid.uuid4().hex,
+        count_sql=count_sql,
+    )
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def request_id_of(request: Request) -> str:
+    """The id the HTTP layer assigned (request.state), else a sane client one, else a new one."""
+    assigned = getattr(request.state, "request_id", None)
+    if isinstance(assigned, str) and assigned:
+        return assigned
+    incoming = request.headers.get("x-request-id")
+    if incoming and _REQUEST_ID.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+async def make_context(request: Request, settings: Settings) -> Context:
+    pool = request.app.state.pool
+    if pool is None:
+        raise RuntimeError("the database pool is not ready")
+    return new_context(
+        pool,
+        settings,
+        token=bearer_token(request.headers.get("authorization")),
+        request_id=request_id_of(request),
+        count_sql=request.headers.get(SQL_COUNT_HEADER) == "1",
+    )

@@ -1,0 +1,224 @@
+"""Per-request DataLoaders: every relation is fetched for all parents of a selection at once.
+
+Loaders turn rows into API objects and prime the by-id loaders with what pages fetched, so a
+statement listed in a page and reached again through ``inReplyTo`` costs nothing more. Per-parent
+pages (``Event.statements(first: 10)`` for 20 events) are one LATERAL query per distinct
+(parent kind, filter, order); the DataLoader key is (parent id, offset, limit).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from service.api.reader import Reader
+from service.api.types.entities import (
+    Event,
+    Figure,
+    Organisation,
+    Participant,
+    Person,
+    SourceDocument,
+    Statement,
+    Topic,
+)
+from service.storage import queries
+from service.storage.queries import StatementCriteria
+
+T = TypeVar("T")
+Page = tuple[int, int, int]  # (parent id, offset, limit)
+
+
+def _by_key(
+    rows: Sequence[Any], keys: Sequence[int], convert: Callable[[Any], T], column: str = "id"
+) -> list[T | None]:
+    found = {row[column]: convert(row) for row in rows}
+    return [found.get(key) for key in keys]
+
+
+def _grouped(
+    rows: Sequence[Any], keys: Sequence[Any], convert: Callable[[Any], T], column: str
+) -> list[list[T]]:
+    groups: dict[Any, list[T]] = defaultdict(list)
+    for row in rows:
+        groups[row[column]].append(convert(row))
+    return [groups.get(key, []) for key in keys]
+
+
+class Loaders:
+    def __init__(self, db: Reader) -> None:
+        self.db = db
+        self._shaped: dict[Hashable, DataLoader[Any, Any]] = {}
+        # entities by id
+        self.statement = DataLoader(self._statements)
+        self.event = DataLoader(self._events)
+        self.person = DataLoader(self._persons)
+        self.organisation = DataLoader(self._organisations)
+        self.topic = DataLoader(self._topics)
+        self.document = DataLoader(self._documents)
+        self.figure = DataLoader(self._figures)
+        # relations
+        self.document_text = DataLoader(self._document_texts)
+        self.document_events = DataLoader(self._document_events)
+        self.replies = DataLoader(self._replies)
+        self.statement_topics = DataLoader(self._statement_topics)
+        self.statement_organisations = DataLoader(self._statement_organisations)
+        self.statement_figures = DataLoader(self._statement_figures)
+        self.event_participants = DataLoader(self._event_participants)
+        self.event_organisations = DataLoader(self._event_organisations)
+        self.person_aliases = DataLoader(self._person_aliases)
+        self.person_titles = DataLoader(self._person_titles)
+        self.person_statement_count = DataLoader(self._person_statement_counts)
+        self.organisation_aliases = DataLoader(self._organisation_aliases)
+        self.topic_statement_count = DataLoader(self._topic_statement_counts)
+
+    # ---------------------------------------------------------------- priming
+
+    # Only root-field pages prime: they complete before any nested field starts, so the SQL a
+    # request costs stays deterministic (nested pages racing sibling loads would make it vary).
+
+    def statements_from(self, rows: Sequence[Any]) -> list[Statement]:
+        """Statements of a root page, also cached by id for later look-ups in this request."""
+        items = [Statement.from_row(row) for row in rows]
+        self.statement.prime_many({s.pk: s for s in items})
+        return items
+
+    def events_from(self, rows: Sequence[Any]) -> list[Event]:
+        items = [Event.from_row(row) for row in rows]
+        self.event.prime_many({e.pk: e for e in items})
+        return items
+
+    # ---------------------------------------------------------------- entities
+
+    async def _statements(self, keys: list[int]) -> list[Statement | None]:
+        rows = await queries.statements_by_ids(self.db, keys)
+        return _by_key(rows, keys, Statement.from_row)
+
+    async def _events(self, keys: list[int]) -> list[Event | None]:
+        return _by_key(await queries.events_by_ids(self.db, keys), keys, Event.from_row)
+
+    async def _persons(self, keys: list[int]) -> list[Person | None]:
+        """A merged person's id loads the person kept."""
+        rows = await queries.persons_by_ids(self.db, keys)
+        return _by_key(rows, keys, Person.from_row, column="requested")
+
+    async def _organisations(self, keys: list[int]) -> list[Organisation | None]:
+        rows = await queries.organisations_by_ids(self.db, keys)
+        return _by_key(rows, keys, Organisation.from_row)
+
+    async def _topics(self, keys: list[int]) -> list[Topic | None]:
+        return _by_key(await queries.topics_by_ids(self.db, keys), keys, Topic.from_row)
+
+    async def _documents(self, keys: list[int]) -> list[SourceDocument | None]:
+        rows = await queries.documents_by_ids(self.db, keys)
+        return _by_key(rows, keys, SourceDocument.from_row)
+
+    async def _figures(self, keys: list[int]) -> list[Figure | None]:
+        return _by_key(await queries.figures_by_ids(self.db, keys), keys, Figure.from_row)
+
+    # ---------------------------------------------------------------- relations
+
+    async def _document_texts(self, keys: list[int]) -> list[str | None]:
+        rows = await queries.document_texts(self.db, keys)
+        return _by_key(rows, keys, lambda row: row["text"])
+
+    async def _document_events(self, keys: list[int]) -> list[list[Event]]:
+        rows = await queries.events_of_documents(self.db, keys)
+        return _grouped(rows, keys, Event.from_row, "document_id")
+
+    async def _replies(self, keys: list[int]) -> list[list[Statement]]:
+        rows = await queries.replies(self.db, keys)
+        return _grouped(rows, keys, Statement.from_row, "in_reply_to_id")
+
+    async def _statement_topics(self, keys: list[int]) -> list[list[Topic]]:
+        rows = await queries.statement_topics(self.db, keys)
+        return _grouped(rows, keys, Topic.from_row, "statement_id")
+
+    async def _statement_organisations(self, keys: list[int]) -> list[list[Organisation]]:
+        rows = await queries.statement_organisations(self.db, keys)
+        return _grouped(rows, keys, Organisation.from_row, "statement_id")
+
+    async def _statement_figures(self, keys: list[int]) -> list[list[Figure]]:
+        rows = await queries.figures_of_statements(self.db, keys)
+        return _grouped(rows, keys, Figure.from_row, "statement_id")
+
+    async def _event_participants(self, keys: list[int]) -> list[list[Participant]]:
+        rows = await queries.event_participants(self.db, keys)
+        return _grouped(rows, keys, Participant.from_row, "event_id")
+
+    async def _event_organisations(self, keys: list[int]) -> list[list[Organisation]]:
+        rows = await queries.event_organisations(self.db, keys)
+        return _grouped(rows, keys, Organisation.from_row, "event_id")
+
+    async def _person_aliases(self, keys: list[int]) -> list[list[str]]:
+        rows = await queries.person_aliases(self.db, keys)
+        return _grouped(rows, keys, lambda row: row["alias"], "person_id")
+
+    async def _person_titles(self, keys: list[int]) -> list[list[str]]:
+        rows = await queries.person_titles(self.db, keys)
+        return _grouped(rows, keys, lambda row: row["title"], "person_id")
+
+    async def _person_statement_counts(self, keys: list[int]) -> list[int]:
+        counts = await queries.person_statement_counts(self.db, keys)
+        return [counts.get(key, 0) for key in keys]
+
+    async def _organisation_aliases(self, keys: list[int]) -> list[list[str]]:
+        rows = await queries.organisation_aliases(self.db, keys)
+        return _grouped(rows, keys, lambda row: row["alias"], "organisation_id")
+
+    async def _topic_statement_counts(self, keys: list[int]) -> list[int]:
+        counts = await queries.topic_statement_counts(self.db, keys)
+        return [counts.get(key, 0) for key in keys]
+
+    # ---------------------------------------------------------------- per-parent pages
+
+    def _loader(self, shape: Hashable, load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
+        loader = self._shaped.get(shape)
+        if loader is None:
+            loader = self._shaped[shape] = DataLoader(load)
+        return loader
+
+    def statement_pages(
+        self, parent: str, criteria: StatementCriteria, order: str
+    ) -> DataLoader[Page, list[Statement]]:
+        """Pages of a parent's statements ("event", "speaker", "topic", "organisation")."""
+
+        async def load(keys: list[Page]) -> list[list[Statement]]:
+            rows = await queries.statements_of(self.db, parent, keys, criteria, order)
+            return self._pages(keys, rows, Statement.from_row)
+
+        return self._loader(("statement_pages", parent, criteria, order), load)
+
+    def statement_counts(self, parent: str, criteria: StatementCriteria) -> DataLoader[int, int]:
+        async def load(keys: list[int]) -> list[int]:
+            counts = await queries.count_statements_of(self.db, parent, keys, criteria)
+            return [counts.get(key, 0) for key in keys]
+
+        return self._loader(("statement_counts", parent, criteria), load)
+
+    def event_pages(self, parent: str) -> DataLoader[Page, list[Event]]:
+        """Pages of a parent's events, newest first ("person", "organisation")."""
+
+        async def load(keys: list[Page]) -> list[list[Event]]:
+            rows = await queries.events_of(self.db, parent, keys)
+            return self._pages(keys, rows, Event.from_row)
+
+        return self._loader(("event_pages", parent), load)
+
+    def event_counts(self, parent: str) -> DataLoader[int, int]:
+        async def load(keys: list[int]) -> list[int]:
+            counts = await queries.count_events_of(self.db, parent, keys)
+            return [counts.get(key, 0) for key in keys]
+
+        return self._loader(("event_counts", parent), load)
+
+    @staticmethod
+    def _pages(keys: list[Page], rows: Sequence[Any], convert: Callable[[Any], T]) -> list[list[T]]:
+        """Split LATERAL rows back into one list per requested page (``page`` is 1-based)."""
+        by_page: dict[int, list[T]] = defaultdict(list)
+        for row in rows:
+            by_page[row["page"]].append(convert(row))
+        return [by_page.get(i, []) for i in range(1, len(keys) + 1)]

@@ -1,0 +1,77 @@
+"""One request's access to PostgreSQL.
+
+Every read query of a request goes through ``Reader.fetch``: it borrows a pooled connection per
+statement (so DataLoader batches of one tick run in parallel), counts statements (the N+1
+tests read the count), and turns failures the client can act on into errors with a code:
+a query cancelled at statement_timeout is TIMEOUT; a database that cannot be reached (or
+refuses connections) is DATABASE_UNAVAILABLE. Writes borrow their connection through
+``Reader.connection`` for the same mapping. Any other database error is a fault of ours and is
+left to the masking of unexpected errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from service.api.errors import DatabaseUnavailable, QueryTimeout
+
+# Failures of the connection rather than of the query.
+_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.AdminShutdownError,
+)
+# Anything that stops us from getting a connection at all (including "database is not
+# accepting connections", which PostgreSQL reports as an ordinary error at connect time).
+_ACQUIRE_ERRORS: tuple[type[BaseException], ...] = (
+    *_CONNECTION_ERRORS,
+    asyncpg.PostgresError,
+)
+
+# Client-side backstop over the server's statement_timeout, for a pool that did not set it.
+_BACKSTOP_SECONDS = 1.0
+
+
+def _unavailable() -> DatabaseUnavailable:
+    return DatabaseUnavailable("The database is unavailable; try again shortly.")
+
+
+class Reader:
+    def __init__(self, pool: asyncpg.Pool, statement_timeout_ms: int) -> None:
+        self.pool = pool
+        self.statement_timeout_ms = statement_timeout_ms
+        self.statements = 0
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection; not getting one is DATABASE_UNAVAILABLE."""
+        try:
+            conn = await self.pool.acquire()
+        except _ACQUIRE_ERRORS as error:
+            raise _unavailable() from error
+        try:
+            yield conn
+        except _CONNECTION_ERRORS as error:
+            raise _unavailable() from error
+        finally:
+            await self.pool.release(conn)
+
+    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        self.statements += 1
+        async with self.connection() as conn:
+            try:
+                return await conn.fetch(
+                    sql, *args, timeout=self.statement_timeout_ms / 1000 + _BACKSTOP_SECONDS
+                )
+            except (asyncpg.QueryCanceledError, TimeoutError):
+                raise QueryTimeout(
+                    f"The query took longer than {self.statement_timeout_ms} ms and was"
+                    " cancelled; narrow the filter or ask for fewer items."
+                ) from None

@@ -1,0 +1,1 @@
+"""Root fields: Query (reads, open to all) and Mutation (writes, need a write token)."""

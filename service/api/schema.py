@@ -1,0 +1,70 @@
+"""The GraphQL schema: Query and Mutation, with the safety limits from Settings.
+
+``build_schema(settings)`` is what the HTTP endpoint serves; ``schema`` (default settings) is
+what ``python -m service export-schema`` prints to schema/schema.graphql.
+
+Per request, in order: the lexer stops at MAX_QUERY_TOKENS; parsing and validation are cached
+(LRU, keyed by query text and by document); validation limits depth (MAX_QUERY_DEPTH,
+introspection fields excepted) and aliases (MAX_ALIASES) and, with INTROSPECTION=false, refuses
+introspection; unexpected errors are masked with a request id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from service.api.masking import MaskInternalErrors, SqlStatementCount, log_errors
+from service.api.resolvers.mutation import Mutation
+from service.api.resolvers.query import Query
+from service.api.types.entities import NODE_TYPES
+from service.config import Settings
+
+# Distinct query texts (and documents) kept parsed/validated; bounded against cache flooding.
+CACHE_SIZE = 512
+
+
+class ServiceSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: Any | None = None
+    ) -> None:
+        """Log only what is a fault of ours; a client's bad query is not worth an ERROR line."""
+        log_errors(errors, execution_context)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # Rule classes are made once: the validation cache is keyed by them, and every request gets
+    # its own extension instances (extensions hold per-request state).
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return ServiceSchema(
+        query=Query,
+        mutation=Mutation,
+        types=list(NODE_TYPES),
+        extensions=[
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: ParserCache(maxsize=CACHE_SIZE),
+            lambda: AddValidationRules(rules),
+            lambda: ValidationCache(maxsize=CACHE_SIZE),
+            MaskInternalErrors,
+            SqlStatementCount,
+        ],
+    )
+
+
+schema = build_schema(Settings())

@@ -1,0 +1,528 @@
+"""The contract's entities. Objects are built from rows by the loaders; every field that needs
+more data asks a per-request DataLoader, so a list of N items costs one query per field, not N.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+
+from service.api import ids
+from service.api.filters import statement_criteria
+from service.api.pagination import Connection, empty_connection, page_args, paginate
+from service.api.types.enums import (
+    EventKind,
+    FigureKind,
+    FigureQualifier,
+    OrganisationKind,
+    ParticipantRole,
+    StatementKind,
+    StatementOrder,
+    TopicKind,
+)
+from service.api.types.inputs import StatementFilter
+
+if TYPE_CHECKING:
+    from service.api.context import Context
+
+
+def context(info: strawberry.Info) -> Context:
+    return info.context
+
+
+async def _statements_of(
+    info: strawberry.Info,
+    parent: str,
+    pk: int,
+    filter: StatementFilter | None,
+    order_by: StatementOrder | str | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Statement]:
+    """A parent's statements page; all parents of one selection share one batched query."""
+    ctx = context(info)
+    args = page_args(first, after, last, before, ctx.settings.max_page_size)
+    criteria = await statement_criteria(ctx, filter)
+    if criteria is None:
+        return empty_connection()
+    # A plain string is an internal order, e.g. SEQUENCE within an event.
+    order = order_by if isinstance(order_by, str) else (order_by or StatementOrder.DATE_DESC).value
+    pages = ctx.loaders.statement_pages(parent, criteria, order)
+    counts = ctx.loaders.statement_counts(parent, criteria)
+    return await paginate(
+        args, lambda offset, limit: pages.load((pk, offset, limit)), lambda: counts.load(pk)
+    )
+
+
+async def _events_of(
+    info: strawberry.Info,
+    parent: str,
+    pk: int,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Event]:
+    ctx = context(info)
+    args = page_args(first, after, last, before, ctx.settings.max_page_size)
+    pages = ctx.loaders.event_pages(parent)
+    counts = ctx.loaders.event_counts(parent)
+    return await paginate(
+        args, lambda offset, limit: pages.load((pk, offset, limit)), lambda: counts.load(pk)
+    )
+
+
+@strawberry.interface
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type(
+    description="Where a piece of text lies in its source document: character offsets into"
+    " SourceDocument.text, end exclusive."
+)
+class SourceSpan:
+    start: int
+    end: int
+
+
+@strawberry.type(
+    description="A transcript page as it was ingested; the source of every event on it."
+)
+class SourceDocument(Node):
+    pk: strawberry.Private[int]
+    sha256: str
+    filename: str | None
+    source_url: str | None
+    publisher: str | None
+    format: str = strawberry.field(
+        description="Detected layout family, e.g. nato, kremlin, whitehouse, generic."
+    )
+    title: str | None = strawberry.field(description="The page's own title, when it has one.")
+    ingested_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> SourceDocument:
+        return cls(
+            id=strawberry.ID(ids.encode("SourceDocument", row["id"])),
+            pk=row["id"],
+            sha256=row["sha256"],
+            filename=row["filename"],
+            source_url=row["source_url"],
+            publisher=row["publisher"],
+            format=row["format"],
+            title=row["title"],
+            ingested_at=row["ingested_at"],
+        )
+
+    @strawberry.field(
+        description="The full text exactly as ingested; SourceSpan offsets index into it."
+    )
+    async def text(self, info: strawberry.Info) -> str:
+        return await context(info).loaders.document_text.load(self.pk)
+
+    @strawberry.field
+    async def events(self, info: strawberry.Info) -> list[Event]:
+        return await context(info).loaders.document_events.load(self.pk)
+
+
+@strawberry.type(
+    description="A press conference, briefing, meeting or other occasion with a transcript."
+)
+class Event(Node):
+    pk: strawberry.Private[int]
+    document_pk: strawberry.Private[int]
+    title: str
+    kind: EventKind
+    date: dt.date | None
+    time: str | None = strawberry.field(description="Local time as printed on the page, HH:MM.")
+    location: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Event:
+        return cls(
+            id=strawberry.ID(ids.encode("Event", row["id"])),
+            pk=row["id"],
+            document_pk=row["document_id"],
+            title=row["title"],
+            kind=EventKind(row["kind"]),
+            date=row["date"],
+            time=row["time"],
+            location=row["location"],
+        )
+
+    @strawberry.field(description="Organisations hosting or convening the event.")
+    async def organisations(self, info: strawberry.Info) -> list[Organisation]:
+        return await context(info).loaders.event_organisations.load(self.pk)
+
+    @strawberry.field
+    async def participants(self, info: strawberry.Info) -> list[Participant]:
+        return await context(info).loaders.event_participants.load(self.pk)
+
+    @strawberry.field
+    async def statements(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Statement]:
+        return await _statements_of(
+            info, "event", self.pk, None, "SEQUENCE", first, after, last, before
+        )
+
+    @strawberry.field
+    async def document(self, info: strawberry.Info) -> SourceDocument:
+        return await context(info).loaders.document.load(self.document_pk)
+
+
+@strawberry.type(description="A person's part in one event.")
+class Participant:
+    person_pk: strawberry.Private[int | None]
+    affiliation_pk: strawberry.Private[int | None]
+    role: ParticipantRole
+    label: str = strawberry.field(
+        description="The label as printed for this participant at this event, without the colon."
+    )
+    title: str | None = strawberry.field(
+        description="Title or office given at this event, e.g. 'Secretary General of NATO'."
+    )
+
+    @classmethod
+    def from_row(cls, row: Any) -> Participant:
+        return cls(
+            person_pk=row["person_id"],
+            affiliation_pk=row["affiliation_id"],
+            role=ParticipantRole(row["role"]),
+            label=row["label"],
+            title=row["title"],
+        )
+
+    @strawberry.field
+    async def person(self, info: strawberry.Info) -> Person | None:
+        if self.person_pk is None:
+            return None
+        return await context(info).loaders.person.load(self.person_pk)
+
+    @strawberry.field(
+        description="Outlet or organisation the participant speaks for at this event,"
+        " e.g. a journalist's agency."
+    )
+    async def affiliation(self, info: strawberry.Info) -> Organisation | None:
+        if self.affiliation_pk is None:
+            return None
+        return await context(info).loaders.organisation.load(self.affiliation_pk)
+
+
+@strawberry.type
+class Person(Node):
+    pk: strawberry.Private[int]
+    name: str = strawberry.field(description="Canonical display name, e.g. 'Nursultan Nazarbayev'.")
+
+    @classmethod
+    def from_row(cls, row: Any) -> Person:
+        return cls(
+            id=strawberry.ID(ids.encode("Person", row["id"])), pk=row["id"], name=row["name"]
+        )
+
+    @strawberry.field(
+        description="Every other form seen or recorded: labels, spellings, address forms"
+        " ('Nursultan Abishevich')."
+    )
+    async def aliases(self, info: strawberry.Info) -> list[str]:
+        return await context(info).loaders.person_aliases.load(self.pk)
+
+    @strawberry.field(description="Titles and offices seen, most recent first.")
+    async def titles(self, info: strawberry.Info) -> list[str]:
+        return await context(info).loaders.person_titles.load(self.pk)
+
+    @strawberry.field
+    async def statement_count(self, info: strawberry.Info) -> int:
+        return await context(info).loaders.person_statement_count.load(self.pk)
+
+    @strawberry.field
+    async def statements(
+        self,
+        info: strawberry.Info,
+        filter: StatementFilter | None = None,
+        order_by: StatementOrder | None = StatementOrder.DATE_DESC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Statement]:
+        return await _statements_of(
+            info, "speaker", self.pk, filter, order_by, first, after, last, before
+        )
+
+    @strawberry.field
+    async def events(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Event]:
+        return await _events_of(info, "person", self.pk, first, after, last, before)
+
+
+@strawberry.type
+class Organisation(Node):
+    pk: strawberry.Private[int]
+    slug: str = strawberry.field(description="Stable short key, e.g. 'nato'.")
+    name: str
+    acronym: str | None
+    kind: OrganisationKind
+
+    @classmethod
+    def from_row(cls, row: Any) -> Organisation:
+        return cls(
+            id=strawberry.ID(ids.encode("Organisation", row["id"])),
+            pk=row["id"],
+            slug=row["slug"],
+            name=row["name"],
+            acronym=row["acronym"],
+            kind=OrganisationKind(row["kind"]),
+        )
+
+    @strawberry.field
+    async def aliases(self, info: strawberry.Info) -> list[str]:
+        return await context(info).loaders.organisation_aliases.load(self.pk)
+
+    @strawberry.field(description="Statements that mention this organisation.")
+    async def statements(
+        self,
+        info: strawberry.Info,
+        filter: StatementFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Statement]:
+        return await _statements_of(
+            info, "organisation", self.pk, filter, None, first, after, last, before
+        )
+
+    @strawberry.field
+    async def events(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Event]:
+        return await _events_of(info, "organisation", self.pk, first, after, last, before)
+
+
+@strawberry.type(
+    description="A subject statements are about: a place (Afghanistan) or a theme"
+    " (drug trafficking)."
+)
+class Topic(Node):
+    pk: strawberry.Private[int]
+    slug: str
+    name: str
+    kind: TopicKind
+
+    @classmethod
+    def from_row(cls, row: Any) -> Topic:
+        return cls(
+            id=strawberry.ID(ids.encode("Topic", row["id"])),
+            pk=row["id"],
+            slug=row["slug"],
+            name=row["name"],
+            kind=TopicKind(row["kind"]),
+        )
+
+    @strawberry.field
+    async def statement_count(self, info: strawberry.Info) -> int:
+        return await context(info).loaders.topic_statement_count.load(self.pk)
+
+    @strawberry.field
+    async def statements(
+        self,
+        info: strawberry.Info,
+        filter: StatementFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Statement]:
+        return await _statements_of(
+            info, "topic", self.pk, filter, None, first, after, last, before
+        )
+
+
+@strawberry.type(description="One speaker turn: what one speaker said without interruption.")
+class Statement(Node):
+    pk: strawberry.Private[int]
+    event_pk: strawberry.Private[int]
+    speaker_pk: strawberry.Private[int | None]
+    in_reply_to_pk: strawberry.Private[int | None]
+    start: strawberry.Private[int]
+    end: strawberry.Private[int]
+    sequence: int = strawberry.field(description="1-based position of the turn within its event.")
+    kind: StatementKind
+    speaker_label: str = strawberry.field(
+        description="The speaker label as printed, without the colon."
+    )
+    text: str = strawberry.field(
+        description="The words spoken, paragraphs separated by a newline; no label,"
+        " no page furniture."
+    )
+    spoken_on: dt.date | None = strawberry.field(
+        description="The date of the event, when known (what date filters and orders use)."
+    )
+
+    @classmethod
+    def from_row(cls, row: Any) -> Statement:
+        return cls(
+            id=strawberry.ID(ids.encode("Statement", row["id"])),
+            pk=row["id"],
+            event_pk=row["event_id"],
+            speaker_pk=row["speaker_id"],
+            in_reply_to_pk=row["in_reply_to_id"],
+            start=row["start_offset"],
+            end=row["end_offset"],
+            sequence=row["sequence"],
+            kind=StatementKind(row["kind"]),
+            speaker_label=row["speaker_label"],
+            text=row["text"],
+            spoken_on=row["spoken_on"],
+        )
+
+    @strawberry.field
+    async def event(self, info: strawberry.Info) -> Event:
+        return await context(info).loaders.event.load(self.event_pk)
+
+    @strawberry.field(
+        description="Who spoke, when known (a journalist who names himself included); null for"
+        " an unnamed 'Question:' or 'MODERATOR:'."
+    )
+    async def speaker(self, info: strawberry.Info) -> Person | None:
+        if self.speaker_pk is None:
+            return None
+        return await context(info).loaders.person.load(self.speaker_pk)
+
+    @strawberry.field(description="For an answer: the question it answers.")
+    async def in_reply_to(self, info: strawberry.Info) -> Statement | None:
+        if self.in_reply_to_pk is None:
+            return None
+        return await context(info).loaders.statement.load(self.in_reply_to_pk)
+
+    @strawberry.field
+    async def replies(self, info: strawberry.Info) -> list[Statement]:
+        return await context(info).loaders.replies.load(self.pk)
+
+    @strawberry.field(description="Topics the turn is about (it mentions the place or theme).")
+    async def topics(self, info: strawberry.Info) -> list[Topic]:
+        return await context(info).loaders.statement_topics.load(self.pk)
+
+    @strawberry.field(description="Organisations the turn mentions.")
+    async def organisations(self, info: strawberry.Info) -> list[Organisation]:
+        return await context(info).loaders.statement_organisations.load(self.pk)
+
+    @strawberry.field
+    async def figures(self, info: strawberry.Info) -> list[Figure]:
+        return await context(info).loaders.statement_figures.load(self.pk)
+
+    @strawberry.field
+    def source_span(self) -> SourceSpan:
+        return SourceSpan(start=self.start, end=self.end)
+
+
+@strawberry.type(description="A number quoted in a statement, normalised.")
+class Figure(Node):
+    pk: strawberry.Private[int]
+    statement_pk: strawberry.Private[int]
+    speaker_pk: strawberry.Private[int | None]
+    start: strawberry.Private[int]
+    end: strawberry.Private[int]
+    text: str = strawberry.field(description="The figure as written, e.g. 'over 5,000 kilograms'.")
+    value: float = strawberry.field(
+        description="The value in `unit` (for a range, the low end); scale words folded in:"
+        " '$28 million' -> 28000000."
+    )
+    high: float | None = strawberry.field(
+        description="The high end of a range ('35–40%' -> value 35, high 40), else null."
+    )
+    unit: str = strawberry.field(
+        description="Normalised unit: an ISO 4217 code for money (USD, EUR, RUB), 'percent',"
+        " 'percentage_points', a unit symbol (kg, t, km, bbl), 'times' for multipliers,"
+        " 'count' for counted things."
+    )
+    kind: FigureKind
+    counted: str | None = strawberry.field(
+        description="What is counted or measured, e.g. 'drug crimes', 'trade turnover'."
+    )
+    qualifier: FigureQualifier
+    context: str = strawberry.field(description="The sentence the figure stands in.")
+
+    @classmethod
+    def from_row(cls, row: Any) -> Figure:
+        return cls(
+            id=strawberry.ID(ids.encode("Figure", row["id"])),
+            pk=row["id"],
+            statement_pk=row["statement_id"],
+            speaker_pk=row["speaker_id"],
+            start=row["start_offset"],
+            end=row["end_offset"],
+            text=row["text"],
+            value=row["value"],
+            high=row["high"],
+            unit=row["unit"],
+            kind=FigureKind(row["kind"]),
+            counted=row["counted"],
+            qualifier=FigureQualifier(row["qualifier"]),
+            context=row["context"],
+        )
+
+    @strawberry.field
+    async def statement(self, info: strawberry.Info) -> Statement:
+        return await info.context.loaders.statement.load(self.statement_pk)
+
+    @strawberry.field
+    async def speaker(self, info: strawberry.Info) -> Person | None:
+        if self.speaker_pk is None:
+            return None
+        return await info.context.loaders.person.load(self.speaker_pk)
+
+    @strawberry.field
+    def source_span(self) -> SourceSpan:
+        return SourceSpan(start=self.start, end=self.end)
+
+
+@strawberry.type
+class SearchResult:
+    statement: Statement
+    rank: float = strawberry.field(description="Relevance, higher is better.")
+    highlight: str = strawberry.field(
+        description="The matching passage with matched words wrapped in <mark>…</mark>."
+    )
+
+
+@strawberry.type
+class GroupCount:
+    key: str = strawberry.field(
+        description="Stable key of the group (an id, a slug, or 'YYYY-MM')."
+    )
+    label: str = strawberry.field(description="Human label of the group.")
+    count: int
+
+
+NODE_TYPES: tuple[type, ...] = (
+    SourceDocument,
+    Event,
+    Person,
+    Organisation,
+    Topic,
+    Statement,
+    Figure,
+)
