@@ -496,8 +496,8 @@ def _figure(text: str, draft: _Draft, sentence: Span, hi: int) -> Figure:
     assert draft.unit is not None and draft.kind is not None
     return Figure(
         text=text[draft.start : draft.end],
-        value=draft.value,
-        high=draft.high,
+        value=_significant(draft.value),
+        high=None if draft.high is None else _significant(draft.high),
         unit=draft.unit,
         kind=draft.kind,
         qualifier=draft.qualifier,
@@ -505,6 +505,11 @@ def _figure(text: str, draft: _Draft, sentence: Span, hi: int) -> Figure:
         context=_SPACES.sub(" ", text[sentence.start : sentence.end]).strip(),
         counted=_counted(text, draft, sentence.start, hi),
     )
+
+
+def _significant(value: float) -> float:
+    """Drops binary noise from scaling ("33.3 trillion" is 33300000000000, not ...99.996)."""
+    return float(f"{value:.12g}")
 
 
 def find_figures(text: str, span: Span) -> list[Figure]:

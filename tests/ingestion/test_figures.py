@@ -103,6 +103,14 @@ def test_money_with_symbol_and_scale() -> None:
     assert (found.value, found.unit, found.kind) == (28e9, "USD", FigureKind.MONEY)
 
 
+def test_scaled_decimals_keep_the_written_digits() -> None:
+    # kremlin-news-17173 quotes budget figures like these; 33.3 * 1e12 is 33299999999999.996
+    found = figure("Revenues came to 33.3 trillion rubles last year.", "33.3 trillion rubles")
+    assert (found.value, found.unit) == (33_300_000_000_000, "RUB")
+    found = figure("Exports reached $527.3 billion.", "$527.3 billion")
+    assert found.value == 527_300_000_000
+
+
 def test_money_in_words_after_the_number() -> None:
     # kremlin-news-51551
     sentence = (
