@@ -52,6 +52,9 @@ TEXT_HTML = "text/html"
 REQUEST_BODY_TYPES = frozenset({APPLICATION_JSON, GRAPHQL_RESPONSE_JSON})
 REQUEST_ID_HEADER = "X-Request-ID"
 EXECUTION_PATH_HEADER = "X-Execution-Path"
+# Honoured only when path forcing is on (tests, benchmarks; see service.api.compiler): run this
+# request on the named path ("strawberry" or "compiled") instead of the default one.
+FORCE_PATH_HEADER = "X-Execution-Path-Force"
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 ContextFactory = Callable[[Request, Settings], Any]
@@ -239,14 +242,26 @@ async def read_body(request: Request, limit: int) -> bytes:
 # ---------------------------------------------------------------- execution
 
 
+@dataclass(frozen=True)
+class PathResult:
+    """An executor's answer naming the path that produced it (X-Execution-Path): either a
+    result to render here, or `body`, a complete JSON response the executor already wrote
+    (the compiled path; always HTTP 200)."""
+
+    path: str
+    result: ExecutionResult | None = None
+    body: bytes | None = None
+
+
 class Executor(Protocol):
-    """One way of running a GraphQL operation; `name` goes out in X-Execution-Path."""
+    """One way of running a GraphQL operation; `name` goes out in X-Execution-Path unless the
+    answer is a PathResult naming another path."""
 
     name: str
 
     async def execute(
         self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]
-    ) -> ExecutionResult: ...
+    ) -> ExecutionResult | PathResult: ...
 
 
 class StrawberryExecutor:
@@ -421,11 +436,17 @@ class GraphQLEndpoint:
     """Answers GET and POST /graphql; GET from a browser gets GraphiQL when enabled."""
 
     def __init__(
-        self, settings: Settings, executor: Executor, make_context: ContextFactory
+        self,
+        settings: Settings,
+        executor: Executor,
+        make_context: ContextFactory,
+        forceable: Mapping[str, Executor] | None = None,
     ) -> None:
         self.settings = settings
         self.executor = executor
         self.make_context = make_context
+        # executors a request may pick with FORCE_PATH_HEADER (empty: the header is ignored)
+        self.forceable = dict(forceable or {})
 
     async def handle(self, request: Request) -> Response:
         request_id = request_id_for(request)
@@ -458,12 +479,21 @@ class GraphQLEndpoint:
             context = self.make_context(request, self.settings)
             if inspect.isawaitable(context):
                 context = await context
-            result = await self._execute(params, context, operations, request.method)
+            executor = self.forceable.get(request.headers.get(FORCE_PATH_HEADER, ""), self.executor)
+            result = await self._execute(executor, params, context, operations, request.method)
         except RequestError as error:
             return request_error_response(error, chosen, request_id)
         except Exception as error:
             return request_error_response(internal_failure(error, request_id), chosen, request_id)
-        return self._result_response(result, chosen, request_id)
+        if not isinstance(result, PathResult):
+            return self._result_response(result, chosen, request_id, executor.name)
+        if result.body is not None:
+            response = Response(result.body, media_type=f"{chosen}; charset=utf-8")
+            response.headers[EXECUTION_PATH_HEADER] = result.path
+            response.headers[REQUEST_ID_HEADER] = request_id
+            return response
+        assert result.result is not None
+        return self._result_response(result.result, chosen, request_id, result.path)
 
     async def _read(
         self, request: Request, is_get: bool
@@ -476,14 +506,15 @@ class GraphQLEndpoint:
 
     async def _execute(
         self,
+        executor: Executor,
         params: GraphQLParams,
         context: Any,
         operations: frozenset[OperationType],
         method: str,
-    ) -> ExecutionResult:
+    ) -> ExecutionResult | PathResult:
         """Run the operation; the executor's refusals become HTTP answers or request errors."""
         try:
-            return await self.executor.execute(params, context, operations)
+            return await executor.execute(params, context, operations)
         except InvalidOperationTypeError as error:
             if error.operation_type == OperationType.MUTATION and method != "POST":
                 raise RequestError(
@@ -501,7 +532,7 @@ class GraphQLEndpoint:
             raise RequestError(400, "No GraphQL query found in the request.") from None
 
     def _result_response(
-        self, result: ExecutionResult, media_type: str, request_id: str
+        self, result: ExecutionResult, media_type: str, request_id: str, path: str
     ) -> Response:
         request_error = is_request_error(result)
         raw_errors = result.errors or []
@@ -522,7 +553,7 @@ class GraphQLEndpoint:
             status = 400
         else:
             status = 200
-        headers = {EXECUTION_PATH_HEADER: self.executor.name}
+        headers = {EXECUTION_PATH_HEADER: path}
         return json_response(payload, status, media_type, request_id, headers)
 
 
@@ -548,6 +579,14 @@ def graphql_routes(
     `schema` and `make_context` default to the API's; passing them is for tools and benchmarks
     that serve another schema through the same HTTP layer.
     """
+    from service.api.compiler import (
+        CompiledExecutor,
+        compiled_execution,
+        path_forcing,
+        path_shadowing,
+    )
+
+    api = schema is None and make_context is None  # the compiler knows only the API's schema
     if schema is None:
         from service.api.schema import build_schema
 
@@ -556,7 +595,14 @@ def graphql_routes(
         from service.api.context import make_context as api_context
 
         make_context = api_context
-    endpoint = GraphQLEndpoint(settings, StrawberryExecutor(schema), make_context)
+    reference = StrawberryExecutor(schema)
+    executor: Executor = reference
+    if api and compiled_execution():
+        executor = CompiledExecutor(schema, settings, reference, shadow=path_shadowing())
+    forceable: dict[str, Executor] = {}
+    if path_forcing():
+        forceable = {reference.name: reference, executor.name: executor}
+    endpoint = GraphQLEndpoint(settings, executor, make_context, forceable)
     routes: list[BaseRoute] = [Route("/graphql", endpoint.handle, methods=["GET", "POST"])]
     if settings.graphiql:
         routes.extend(graphiql.asset_routes())

@@ -1,0 +1,537 @@
+"""The mapping: every supported (GraphQL type, field) -> SQL that renders it as JSON.
+
+Each entry renders a field of a row (alias ``a``) as a JSON-able SQL expression; entries with
+arguments also bind them first, per request, with the reference path's own functions
+(``page_args``, ``statement_criteria``, the name resolver, ``ids.decode``), so validation,
+name resolution and filter semantics cannot drift. Row sources, filter conditions and orders
+are the reference's (``service.storage.queries``). A field missing here is declined at plan
+time and served by Strawberry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from service.api.compiler import sql
+from service.api.compiler.arguments import (
+    Listing,
+    bind_event_statements,
+    bind_events,
+    bind_figures,
+    bind_node,
+    bind_organisation,
+    bind_organisations,
+    bind_page,
+    bind_person,
+    bind_persons,
+    bind_search,
+    bind_statement_counts,
+    bind_statements,
+)
+from service.api.compiler.errors import Decline
+from service.api.compiler.plan import Selection
+from service.api.compiler.render import (
+    Build,
+    Render,
+    Rows,
+    Source,
+    connection,
+    table_source,
+    to_many,
+    to_one,
+)
+from service.api.compiler.rows import (
+    DOCUMENTS,
+    EVENT_ORGANISATIONS,
+    EVENTS,
+    FIGURES,
+    KEPT_PERSON,
+    KEPT_PERSONS,
+    NODE_ROWS,
+    ORGANISATIONS,
+    PARTICIPANTS,
+    PERSONS,
+    STATEMENT_TOPICS,
+    STATEMENTS,
+    TOPICS,
+)
+from service.api.resolvers.query import _GROUP_KEY_TYPE
+from service.storage import queries
+from service.storage.queries import (
+    EVENT_ORDER,
+    FIGURE_ORDER,
+    SEARCH_HEADLINE_OPTIONS,
+    STATEMENT_COLUMNS,
+    STATEMENT_ORDER,
+    event_conditions,
+    figure_conditions,
+    statement_conditions,
+)
+
+if TYPE_CHECKING:
+    from service.api.context import Context
+
+Renderer = Callable[[Render, Selection, str], str]
+Binder = Callable[["Context", dict[str, Any]], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Spec:
+    render: Renderer
+    bind: Binder | None = None
+
+
+# ---------------------------------------------------------------- objects
+
+
+def obj(r: Render, type_name: str, a: str, selections: tuple[Selection, ...]) -> str:
+    """The JSON object of one row, keys in selection order."""
+    specs = SPECS[type_name]
+    pairs = []
+    for sel in selections:
+        key = r.stmt.key(sel.key, FIELD_NAMES)
+        if sel.name == "__typename":
+            pairs.append((key, f"'{type_name}'"))
+        else:
+            pairs.append((key, specs[sel.name].render(r, sel, a)))
+    return sql.json_object(pairs)
+
+
+def builder(r: Render, type_name: str) -> Build:
+    return lambda a, selections: obj(r, type_name, a, selections)
+
+
+def column(name: str) -> Spec:
+    return Spec(lambda r, sel, a: f"{a}.{name}")
+
+
+def global_id(type_name: str) -> Spec:
+    return Spec(lambda r, sel, a: sql.global_id(type_name, f"{a}.id"))
+
+
+def float_column(name: str) -> Spec:
+    return Spec(lambda r, sel, a: sql.float_json(f"{a}.{name}"))
+
+
+def one(type_name: str, rows: Rows, condition: str) -> Spec:
+    """``condition`` names the parent row ``{a}``."""
+    return Spec(
+        lambda r, sel, a: to_one(r, rows, condition.format(a=a), builder(r, type_name), sel)
+    )
+
+
+def many(type_name: str, rows: Rows, condition: str, order: str) -> Spec:
+    return Spec(
+        lambda r, sel, a: to_many(r, rows, condition.format(a=a), order, builder(r, type_name), sel)
+    )
+
+
+def person(reference: str) -> Spec:
+    """The person a column refers to (``{a}.speaker_id``), or null."""
+    return Spec(
+        lambda r, sel, a: to_one(
+            r,
+            KEPT_PERSONS,
+            KEPT_PERSON.format(ref=reference.format(a=a)),
+            builder(r, "Person"),
+            sel,
+        )
+    )
+
+
+def source_span() -> Spec:
+    def render(r: Render, sel: Selection, a: str) -> str:
+        values = {"start": f"{a}.start_offset", "end": f"{a}.end_offset"}
+        pairs = [
+            (r.stmt.key(c.key, FIELD_NAMES), values.get(c.name, "'SourceSpan'"))
+            for c in sel.children
+        ]
+        return sql.json_object(pairs)
+
+    return Spec(render)
+
+
+def embedded(type_name: str) -> Spec:
+    """An object made of the same row (SearchResult.statement)."""
+    return Spec(lambda r, sel, a: obj(r, type_name, a, sel.children))
+
+
+def scalar_sql(template: str) -> Spec:
+    """A correlated scalar subquery; ``{a}`` is the row."""
+    return Spec(lambda r, sel, a: template.format(a=a))
+
+
+# ---------------------------------------------------------------- connections
+
+
+def _conditions(listing: Listing, make: Callable[[], list[str]]) -> list[str]:
+    return ["false"] if listing.page.empty else make()
+
+
+def _of_parent(conditions: dict[str, str]) -> dict[str, str]:
+    """The reference's per-parent conditions (parent row ``p``) for a parent row ``{a}``."""
+    out = {kind: re.sub(r"\bp\.id\b", "{a}.id", sql_text) for kind, sql_text in conditions.items()}
+    assert all("{a}.id" in c for c in out.values()), out
+    return out
+
+
+# Statements and events of a parent row, as the reference's per-parent batches select them.
+STATEMENT_PARENT = _of_parent(queries.STATEMENT_PARENT)
+EVENT_PARENT = _of_parent(queries.EVENT_PARENT)
+
+
+def statements(parent: str | None, bind: Binder = bind_statements) -> Spec:
+    def render(r: Render, sel: Selection, a: str) -> str:
+        listing: Listing = r.arg(sel)
+
+        def conditions() -> list[str]:
+            own = [STATEMENT_PARENT[parent].format(a=a)] if parent else []
+            return own + statement_conditions(listing.criteria, r.stmt.params)
+
+        source = table_source(
+            STATEMENTS, _conditions(listing, conditions), STATEMENT_ORDER[listing.order]
+        )
+        return connection(
+            r, sel, "StatementConnection", listing.page, source, builder(r, "Statement")
+        )
+
+    return Spec(render, bind)
+
+
+def events(parent: str | None, bind: Binder = bind_page) -> Spec:
+    def render(r: Render, sel: Selection, a: str) -> str:
+        listing: Listing = r.arg(sel)
+
+        def conditions() -> list[str]:
+            if parent:
+                return [EVENT_PARENT[parent].format(a=a)]
+            return event_conditions(listing.criteria, r.stmt.params)
+
+        order = EVENT_ORDER[listing.order or "DATE_DESC"]
+        source = table_source(EVENTS, _conditions(listing, conditions), order)
+        return connection(r, sel, "EventConnection", listing.page, source, builder(r, "Event"))
+
+    return Spec(render, bind)
+
+
+def _root_persons(r: Render, sel: Selection, a: str) -> str:
+    listing: Listing = r.arg(sel)
+    conditions = queries._person_conditions(listing.criteria, r.stmt.params)
+    source = table_source(PERSONS, conditions, "p.name, p.id")
+    return connection(r, sel, "PersonConnection", listing.page, source, builder(r, "Person"))
+
+
+def _root_organisations(r: Render, sel: Selection, a: str) -> str:
+    listing: Listing = r.arg(sel)
+    name, kinds = listing.criteria
+    conditions = queries._organisation_conditions(name, kinds, r.stmt.params)
+    source = table_source(ORGANISATIONS, conditions, "o.name, o.id")
+    return connection(
+        r, sel, "OrganisationConnection", listing.page, source, builder(r, "Organisation")
+    )
+
+
+def _root_topics(r: Render, sel: Selection, a: str) -> str:
+    source = table_source(TOPICS, [], "t.name, t.id")
+    return connection(r, sel, "TopicConnection", r.arg(sel).page, source, builder(r, "Topic"))
+
+
+def _root_documents(r: Render, sel: Selection, a: str) -> str:
+    source = table_source(DOCUMENTS, [], "d.ingested_at DESC, d.id DESC")
+    return connection(
+        r, sel, "SourceDocumentConnection", r.arg(sel).page, source, builder(r, "SourceDocument")
+    )
+
+
+def _root_figures(r: Render, sel: Selection, a: str) -> str:
+    listing: Listing = r.arg(sel)
+    conditions = _conditions(listing, lambda: figure_conditions(listing.criteria, r.stmt.params))
+    source = table_source(FIGURES, conditions, FIGURE_ORDER[listing.order])
+    return connection(r, sel, "FigureConnection", listing.page, source, builder(r, "Figure"))
+
+
+# ---------------------------------------------------------------- search
+
+
+def _root_search(r: Render, sel: Selection, a: str) -> str:
+    """queries.search: rank every match, page by rank, headline only the page's rows."""
+    listing: Listing = r.arg(sel)
+    text, criteria = listing.criteria
+    stmt = r.stmt
+    query = stmt.value(text, "text")
+    if listing.page.empty:
+        conditions = " AND false"
+    else:
+        conditions = "".join(f" AND {c}" for c in statement_conditions(criteria, stmt.params))
+    matches = (
+        f"FROM statement s, websearch_to_tsquery('english_unaccent', {query}) AS q"
+        f" WHERE s.search @@ q{conditions}"
+    )
+
+    def rows(start: str, limit: str) -> str:
+        return (
+            f"SELECT {start} + row_number() OVER (ORDER BY x.rank DESC, x.id) AS i,"
+            f" x.rank, x.q, {STATEMENT_COLUMNS}"
+            f" FROM (SELECT s.id, ts_rank_cd(s.search, q, 1) AS rank, q {matches}"
+            f" ORDER BY rank DESC, s.id OFFSET {start} LIMIT {limit}) x"
+            " JOIN statement s ON s.id = x.id"
+        )
+
+    source = Source(rows, f"SELECT count(*) {matches}")
+    return connection(
+        r, sel, "SearchResultConnection", listing.page, source, builder(r, "SearchResult")
+    )
+
+
+def _highlight(r: Render, sel: Selection, a: str) -> str:
+    """HTML-escaped text, then ts_headline: the only markup in a highlight is <mark>."""
+    options = r.stmt.value(SEARCH_HEADLINE_OPTIONS, "text")
+    return (
+        "ts_headline('english_unaccent',"
+        f" replace(replace(replace({a}.text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),"
+        f" {a}.q, {options})"
+    )
+
+
+# ---------------------------------------------------------------- single objects
+
+
+def _root_node(r: Render, sel: Selection, a: str) -> str:
+    type_name, pk = r.arg(sel)
+    assert sel.by_type is not None
+    rows = NODE_ROWS[type_name]
+    alias = r.stmt.alias()
+    condition = f"{rows.key} = {r.stmt.value(pk, 'bigint')}"
+    if type_name == "Person":  # a merged person's id resolves to the person kept
+        condition += " AND k.merged_into_id IS NULL"
+    selected = obj(r, type_name, alias, sel.by_type[type_name])
+    return f"(SELECT {selected} FROM ({rows.where([condition])}) {alias})"
+
+
+def by_id(type_name: str, rows: Rows) -> Renderer:
+    def render(r: Render, sel: Selection, a: str) -> str:
+        pk = r.arg(sel)
+        if pk is None:
+            return "NULL"
+        condition = f"{rows.key} = {r.stmt.value(pk, 'bigint')}"
+        return to_one(r, rows, condition, builder(r, type_name), sel)
+
+    return render
+
+
+# ---------------------------------------------------------------- statement counts
+
+
+def _root_statement_counts(r: Render, sel: Selection, a: str) -> str:
+    """queries.statement_counts, groups in its order, keys as the resolver makes them."""
+    bound = r.arg(sel)
+    if bound is None:
+        return "'[]'::json"
+    criteria, grouping = bound
+    key, label, join, group_by, order_by = queries._GROUPINGS[grouping]
+    conditions = statement_conditions(criteria, r.stmt.params)
+    if grouping in ("MONTH", "YEAR"):
+        conditions.append("s.spoken_on IS NOT NULL")
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    g = r.stmt.alias("g")
+    key_type = _GROUP_KEY_TYPE.get(grouping)
+    values = {
+        "key": sql.global_id(key_type, f"{g}.key") if key_type else f"{g}.key",
+        "label": f"{g}.label",
+        "count": f"{g}.count",
+        "__typename": "'GroupCount'",
+    }
+    element = sql.json_object(
+        [(r.stmt.key(c.key, FIELD_NAMES), values[c.name]) for c in sel.children]
+    )
+    # json_agg takes rows in the order of the sorted subquery (no join above it).
+    return (
+        f"(SELECT coalesce(json_agg({element}), '[]'::json) FROM ("
+        f"SELECT {key} AS key, {label} AS label, count(*) AS count FROM statement s {join}"
+        f"{where} GROUP BY {group_by} ORDER BY {order_by}) {g})"
+    )
+
+
+# ---------------------------------------------------------------- the mapping
+
+_PERSON_ALIASES = (
+    "(SELECT coalesce(json_agg(x.alias ORDER BY x.alias), '[]'::json) FROM"
+    " (SELECT DISTINCT pa.alias FROM person_alias pa"
+    " WHERE pa.person_id = {a}.id AND pa.alias <> {a}.name) x)"
+)
+_PERSON_TITLES = (
+    "(SELECT coalesce(json_agg(pt.title ORDER BY pt.seen_on DESC NULLS LAST, pt.title),"
+    " '[]'::json) FROM person_title pt WHERE pt.person_id = {a}.id)"
+)
+_ORGANISATION_ALIASES = (
+    "(SELECT coalesce(json_agg(x.alias ORDER BY x.alias), '[]'::json) FROM"
+    " (SELECT DISTINCT oa.alias FROM organisation_alias oa WHERE oa.organisation_id = {a}.id"
+    " AND oa.alias <> {a}.name AND oa.alias IS DISTINCT FROM {a}.acronym) x)"
+)
+
+SPECS: dict[str, dict[str, Spec]] = {
+    "Query": {
+        "node": Spec(_root_node, bind_node),
+        "events": Spec(events(None, bind_events).render, bind_events),
+        "persons": Spec(_root_persons, bind_persons),
+        "person": Spec(by_id("Person", PERSONS), bind_person),
+        "organisations": Spec(_root_organisations, bind_organisations),
+        "organisation": Spec(by_id("Organisation", ORGANISATIONS), bind_organisation),
+        "topics": Spec(_root_topics, bind_page),
+        "documents": Spec(_root_documents, bind_page),
+        "statements": statements(None),
+        "figures": Spec(_root_figures, bind_figures),
+        "search": Spec(_root_search, bind_search),
+        "statementCounts": Spec(_root_statement_counts, bind_statement_counts),
+    },
+    "Statement": {
+        "id": global_id("Statement"),
+        "sequence": column("sequence"),
+        "kind": column("kind"),
+        "speakerLabel": column("speaker_label"),
+        "text": column("text"),
+        "spokenOn": column("spoken_on"),
+        "event": one("Event", EVENTS, "e.id = {a}.event_id"),
+        "speaker": person("{a}.speaker_id"),
+        "inReplyTo": one("Statement", STATEMENTS, "s.id = {a}.in_reply_to_id"),
+        "replies": many(
+            "Statement", STATEMENTS, "s.in_reply_to_id = {a}.id", "{r}.event_id, {r}.sequence"
+        ),
+        "topics": many("Topic", STATEMENT_TOPICS, "st.statement_id = {a}.id", "{r}.name, {r}.id"),
+        "organisations": many(
+            "Organisation",
+            ORGANISATIONS,
+            "o.id IN (SELECT om.organisation_id FROM organisation_mention om"
+            " WHERE om.statement_id = {a}.id)",
+            "{r}.name, {r}.id",
+        ),
+        "figures": many("Figure", FIGURES, "f.statement_id = {a}.id", "{r}.start_offset, {r}.id"),
+        "sourceSpan": source_span(),
+    },
+    "Event": {
+        "id": global_id("Event"),
+        "title": column("title"),
+        "kind": column("kind"),
+        "date": column("date"),
+        "time": column("time"),
+        "location": column("location"),
+        "organisations": many(
+            "Organisation", EVENT_ORGANISATIONS, "eo.event_id = {a}.id", "{r}.name, {r}.id"
+        ),
+        "participants": many("Participant", PARTICIPANTS, "pt.event_id = {a}.id", "{r}.id"),
+        "statements": statements("event", bind_event_statements),
+        "document": one("SourceDocument", DOCUMENTS, "d.id = {a}.document_id"),
+    },
+    "Participant": {
+        "role": column("role"),
+        "label": column("label"),
+        "title": column("title"),
+        "person": person("{a}.person_id"),
+        "affiliation": one("Organisation", ORGANISATIONS, "o.id = {a}.affiliation_id"),
+    },
+    "Person": {
+        "id": global_id("Person"),
+        "name": column("name"),
+        "aliases": scalar_sql(_PERSON_ALIASES),
+        "titles": scalar_sql(_PERSON_TITLES),
+        "statementCount": scalar_sql(
+            "(SELECT count(*) FROM statement x WHERE x.speaker_id = {a}.id)"
+        ),
+        "statements": statements("speaker"),
+        "events": events("person"),
+    },
+    "Organisation": {
+        "id": global_id("Organisation"),
+        "slug": column("slug"),
+        "name": column("name"),
+        "acronym": column("acronym"),
+        "kind": column("kind"),
+        "aliases": scalar_sql(_ORGANISATION_ALIASES),
+        "statements": statements("organisation"),
+        "events": events("organisation"),
+    },
+    "Topic": {
+        "id": global_id("Topic"),
+        "slug": column("slug"),
+        "name": column("name"),
+        "kind": column("kind"),
+        "statementCount": scalar_sql(
+            "(SELECT count(*) FROM statement_topic x WHERE x.topic_id = {a}.id)"
+        ),
+        "statements": statements("topic"),
+    },
+    "SourceDocument": {
+        "id": global_id("SourceDocument"),
+        "sha256": column("sha256"),
+        "filename": column("filename"),
+        "sourceUrl": column("source_url"),
+        "publisher": column("publisher"),
+        "format": column("format"),
+        "title": column("title"),
+        "ingestedAt": Spec(lambda r, sel, a: sql.datetime_text(f"{a}.ingested_at")),
+        "text": column("text"),
+        "events": many("Event", EVENTS, "e.document_id = {a}.id", "{r}.position"),
+    },
+    "Figure": {
+        "id": global_id("Figure"),
+        "text": column("text"),
+        "value": float_column("value"),
+        "high": float_column("high"),
+        "unit": column("unit"),
+        "kind": column("kind"),
+        "counted": column("counted"),
+        "qualifier": column("qualifier"),
+        "context": column("context"),
+        "statement": one("Statement", STATEMENTS, "s.id = {a}.statement_id"),
+        "speaker": person("{a}.speaker_id"),
+        "sourceSpan": source_span(),
+    },
+    "SearchResult": {
+        "statement": embedded("Statement"),
+        "rank": Spec(lambda r, sel, a: sql.float_json(f"{a}.rank::float8")),
+        "highlight": Spec(_highlight),
+    },
+}
+
+# Types rendered by their parent field's renderer; their fields need no entry of their own.
+INLINE_TYPES = frozenset({"SourceSpan", "GroupCount", "PageInfo"})
+FIELD_NAMES = frozenset(
+    {name for fields in SPECS.values() for name in fields}
+    | {"start", "end", "key", "label", "count", "__typename"}
+)
+
+
+def check(type_name: str, selections: tuple[Selection, ...]) -> None:
+    """Decline a selection the mapping cannot render (unknown field, too many keys)."""
+    if len(selections) > sql.MAX_OBJECT_KEYS:
+        raise Decline("too many keys in one object")
+    if type_name in INLINE_TYPES:
+        return
+    if type_name.endswith(("Connection", "Edge")):
+        for sel in selections:
+            if sel.children:
+                check(_named(sel), sel.children)
+        return
+    specs = SPECS.get(type_name)
+    if specs is None:
+        raise Decline(f"type {type_name}")
+    for sel in selections:
+        if sel.name == "__typename":
+            continue
+        if sel.name not in specs:
+            raise Decline(f"field {type_name}.{sel.name}")
+        if sel.by_type is not None:
+            for runtime, children in sel.by_type.items():
+                check(runtime, children)
+        elif sel.children:
+            check(_named(sel), sel.children)
+
+
+def _named(sel: Selection) -> str:
+    from graphql import get_named_type
+
+    assert sel.field is not None
+    return get_named_type(sel.field.type).name
