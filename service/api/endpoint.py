@@ -20,6 +20,7 @@ Status codes, by media type of the response:
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import re
@@ -484,6 +485,14 @@ class GraphQLEndpoint:
         except RequestError as error:
             return request_error_response(error, chosen, request_id)
         except Exception as error:
+            return request_error_response(internal_failure(error, request_id), chosen, request_id)
+        except asyncio.CancelledError as error:
+            # graphql-core cancels the siblings of a failed field; a DataLoader future they
+            # shared is cancelled with them, and the next awaiter sees CancelledError although
+            # this request was never cancelled. Only a real cancellation propagates.
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
             return request_error_response(internal_failure(error, request_id), chosen, request_id)
         if not isinstance(result, PathResult):
             return self._result_response(result, chosen, request_id, executor.name)
