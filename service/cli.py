@@ -330,7 +330,7 @@ class ParseAhead:
     ``window`` parsed documents wait in memory.
     """
 
-    def __init__(self, files: list[Path], max_chars: int, window: int = 4) -> None:
+    def __init__(self, files: list[Path], max_chars: int, window: int = 8) -> None:
         self.files = files
         self.max_chars = max_chars
         self.window = window
