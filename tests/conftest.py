@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-import httpx
 import pytest
 import uvicorn
+from http_support import GraphQL, client, ingest
 
 from service.config import Settings
 from service.storage import migrate
@@ -34,8 +34,6 @@ CONTRACT = SHARED / "api" / "contract.graphql"
 NATO_SEED = CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt"
 KREMLIN_SEED = CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt"
 ADMIN_TOKEN = "test-admin-token"
-
-GraphQL = Callable[..., Awaitable[dict[str, Any]]]
 
 
 def with_database(url: str, dbname: str) -> str:
@@ -192,51 +190,10 @@ def live_server(database_url: str, make_live_server: Callable[..., LiveServer]) 
     return make_live_server(database_url)
 
 
-def graphql_client(base_url: str) -> GraphQL:
-    async def call(
-        query: str,
-        variables: dict[str, Any] | None = None,
-        *,
-        token: str | None = None,
-        expect_errors: bool = False,
-    ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-            response = await client.post(
-                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-            )
-        body = response.json()
-        if not expect_errors:
-            assert "errors" not in body, body.get("errors")
-        return body
-
-    return call
-
-
 @pytest.fixture(scope="session")
 def graphql(live_server: LiveServer) -> GraphQL:
     """POST a query to the shared server; fails the test on GraphQL errors unless expected."""
-    return graphql_client(live_server.url)
-
-
-INGEST = """
-mutation Ingest($input: IngestDocumentInput!) {
-  ingestDocument(input: $input) {
-    created
-    document { id format }
-    errors { code message field }
-  }
-}
-"""
-
-
-async def ingest_file(call: GraphQL, path: Path) -> dict[str, Any]:
-    body = await call(
-        INGEST,
-        {"input": {"text": path.read_text(encoding="utf-8"), "filename": path.name}},
-        token=ADMIN_TOKEN,
-    )
-    return body["data"]["ingestDocument"]
+    return client(live_server.url)
 
 
 @pytest.fixture(scope="session")
@@ -244,7 +201,5 @@ async def seeded(graphql: GraphQL) -> dict[str, dict[str, Any]]:
     """Ingest the two seed documents through the public mutation, once per run."""
     results = {}
     for path in (NATO_SEED, KREMLIN_SEED):
-        payload = await ingest_file(graphql, path)
-        assert payload["errors"] == [], payload
-        results[path.name] = payload
+        results[path.name] = await ingest(graphql, path, ADMIN_TOKEN)
     return results

@@ -11,56 +11,17 @@ is tested as clients see it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-
-GraphQL = Callable[..., Awaitable[dict[str, Any]]]
+from http_support import GraphQL, client
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 NATO_SEED = CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt"
 KREMLIN_SEED = CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt"
 PATHS = ["strawberry", "served"]
-
-INGEST = """
-mutation Ingest($input: IngestDocumentInput!) {
-  ingestDocument(input: $input) { created document { id } errors { code message field } }
-}
-"""
-
-
-def client(base_url: str) -> GraphQL:
-    """POST GraphQL to ``base_url``; fails on errors unless ``expect_errors``."""
-
-    async def call(
-        query: str,
-        variables: dict[str, Any] | None = None,
-        *,
-        token: str | None = None,
-        expect_errors: bool = False,
-    ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
-            response = await http.post(
-                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-            )
-        body = response.json()
-        if not expect_errors:
-            assert "errors" not in body, body.get("errors")
-        return body
-
-    return call
-
-
-async def ingest(call: GraphQL, path: Path, token: str) -> dict[str, Any]:
-    variables = {"input": {"text": path.read_text(encoding="utf-8"), "filename": path.name}}
-    body = await call(INGEST, variables, token=token)
-    payload = body["data"]["ingestDocument"]
-    assert payload["errors"] == [], payload
-    return payload
 
 
 def server_for(

@@ -11,7 +11,8 @@ from typing import Any
 
 import asyncpg
 import pytest
-from api_support import KREMLIN_SEED, NATO_SEED, GraphQL, client, ingest
+from api_support import KREMLIN_SEED, NATO_SEED
+from http_support import GraphQL, client, ingest
 
 from service.storage.tokens import create_token
 
