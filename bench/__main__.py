@@ -1,4 +1,7 @@
-"""`python -m bench {synthetic,load,compare,ingest,all}` (no command: all); see bench/README.md."""
+"""`python -m bench {synthetic,load,compare,ingest,termstats,all}` (no command: all).
+
+See bench/README.md.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from bench import db, ingest, load, report, synthetic
+from bench import db, ingest, load, report, synthetic, termstats
 
 DEFAULT_DATABASE = "bench_synthetic"
 DEFAULT_STATEMENTS = 200_000
@@ -56,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("ingest", help="CLI ingestion speed and memory on the real corpus")
     common(p, corpus=False)
     ingest.add_arguments(p)
+    p = commands.add_parser(
+        "termstats", help="probe search frequencies: real corpus against the synthetic one"
+    )
+    common(p)
+    termstats.add_arguments(p)
     p = commands.add_parser("all", help="synthetic (fresh), ingest, then load")
     common(p)
     load.add_arguments(p)
@@ -110,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         load.run(args, ["service", "postgraphile"])
     elif args.command == "ingest":
         ingest.run(args)
+    elif args.command == "termstats":
+        termstats.run(args)
     elif args.command == "all":
         ingest.run(args)
         if args.embedded:  # an embedded server lives for one command: load generates its own

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from unidecode import unidecode
 
 from bench import vocab
+from bench.textgen import _bisect
 from service.ingestion.names import fold_name, plain
 
 try:  # the key the storage layer writes; plain() is what it was when this was written
@@ -84,6 +85,20 @@ class Person:
         return label
 
 
+# Zipf-Mandelbrot weights (offset, exponent): rank r (from 0) is drawn with weight
+# 1 / (r + offset) ** exponent. Calibrated with `python -m bench termstats` so that probe
+# searches match about as large a fraction of statements as in the real corpus (bench/README.md).
+PLACE_ZIPF = (1.5, 1.0)
+THEME_ZIPF = (7.0, 1.4)
+ORG_ZIPF = (1.0, 1.1)
+# Share of places among a synthetic politician's favourite topics (the rest are themes).
+PLACE_FAVOURITES = 0.4
+
+
+def zipf(n: int, offset: float, exponent: float) -> list[float]:
+    return [1 / (r + offset) ** exponent for r in range(n)]
+
+
 SURNAME_OVERRIDES = {
     "Jaap de Hoop Scheffer": "de Hoop Scheffer",
     "Ban Ki-moon": "Ban",
@@ -105,9 +120,9 @@ class World:
         self.places = [t for t in self.topics if t.kind == "PLACE"]
         self.countries = [t for t in self.places if t.adjective]
         self.themes = [t for t in self.topics if t.kind == "THEME"]
-        # earlier entries in the vocabulary are the commoner subjects
-        self.place_cum = _cumulative([1 / (i + 3) ** 0.9 for i in range(len(self.places))])
-        self.theme_cum = _cumulative([1 / (i + 3) ** 0.9 for i in range(len(self.themes))])
+        # earlier entries in the vocabulary are the commoner subjects (Zipf-Mandelbrot)
+        self.place_cum = _cumulative(zipf(len(self.places), *PLACE_ZIPF))
+        self.theme_cum = _cumulative(zipf(len(self.themes), *THEME_ZIPF))
 
         self.organisations = [
             Organisation(i + 1, slug, name, acronym, kind, _org_aliases(name, acronym, extra))
@@ -116,7 +131,7 @@ class World:
         self.org_by_slug = {o.slug: o for o in self.organisations}
         self.media = [o for o in self.organisations if o.kind == "MEDIA"]
         self.non_media = [o for o in self.organisations if o.kind != "MEDIA"]
-        self.org_cum = _cumulative([1 / (i + 2) ** 0.8 for i in range(len(self.non_media))])
+        self.org_cum = _cumulative(zipf(len(self.non_media), *ORG_ZIPF))
 
         self.persons: list[Person] = []
         self._taken: set[str] = set()
@@ -132,7 +147,7 @@ class World:
             name = self._fresh_name(rng, unique_surname=True)
             office = rng.choice(vocab.OFFICES).format(country=home.name)
             person = self._person(name, [office], home, 1 / rank)
-            person.favourites = [home, *rng.sample(self.topics, rng.randint(2, 4))]
+            person.favourites = [home, *self._favourites(rng, home, rng.randint(2, 4))]
         self.speakers = list(self.persons)
         self.speaker_cum = _cumulative([p.weight for p in self.speakers])
         self.journalists: list[Person] = []
@@ -143,6 +158,19 @@ class World:
             person.outlet = outlet
             person.favourites = []
             self.journalists.append(person)
+
+    def _favourites(self, rng: random.Random, home: Topic, n: int) -> list[Topic]:
+        """``n`` distinct topics besides ``home``, drawn by the same Zipf weights as the text:
+        a synthetic minister's pet subjects are as common or rare as everyone's."""
+        out: list[Topic] = []
+        while len(out) < n:
+            if rng.random() < PLACE_FAVOURITES:
+                t = self.places[_bisect(self.place_cum, rng.random() * self.place_cum[-1])]
+            else:
+                t = self.themes[_bisect(self.theme_cum, rng.random() * self.theme_cum[-1])]
+            if t is not home and t not in out:
+                out.append(t)
+        return out
 
     def _topic(self, name: str, kind: str, adjective: str | None) -> None:
         self.topics.append(Topic(len(self.topics) + 1, slugify(name), name, kind, adjective))
