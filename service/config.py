@@ -145,6 +145,24 @@ class Settings:
     cors_origins: tuple[str, ...] = setting(
         "CORS_ORIGINS", (), _origins, "Comma-separated origins allowed by CORS (empty: none)."
     )
+    graphql_compiled: bool = setting(
+        "GRAPHQL_COMPILED",
+        True,
+        _bool,
+        "Answer read queries with compiled SQL first (off: every query through Strawberry).",
+    )
+    graphql_path_force: bool = setting(
+        "GRAPHQL_PATH_FORCE",
+        False,
+        _bool,
+        "Honour the X-Execution-Path-Force request header (tests, benchmarks).",
+    )
+    graphql_path_shadow: bool = setting(
+        "GRAPHQL_PATH_SHADOW",
+        False,
+        _bool,
+        "Also answer compiled queries with Strawberry; a difference is a PATH_MISMATCH error.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -8,6 +8,7 @@ dropped at the end. The API is exercised over real HTTP against uvicorn on a fre
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import socket
 import tempfile
@@ -34,6 +35,10 @@ CONTRACT = SHARED / "api" / "contract.graphql"
 NATO_SEED = CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt"
 KREMLIN_SEED = CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt"
 ADMIN_TOKEN = "test-admin-token"
+# The compiled read path's switches (Settings.graphql_*) come from the environment, so a whole
+# run can turn one on (test_compiler_differential.py sets GRAPHQL_PATH_SHADOW=1 on import); a
+# server's own overrides win.
+PATH_SWITCHES = ("GRAPHQL_COMPILED", "GRAPHQL_PATH_FORCE", "GRAPHQL_PATH_SHADOW")
 
 
 def with_database(url: str, dbname: str) -> str:
@@ -158,6 +163,7 @@ class LiveServer:
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:
+    switches = Settings.from_env({k: os.environ[k] for k in PATH_SWITCHES if k in os.environ})
     values: dict[str, Any] = dict(
         database_url=database_url,
         port=free_port(),
@@ -166,7 +172,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         log_level="WARNING",
     )
     values.update(overrides)
-    return Settings(**values)
+    return dataclasses.replace(switches, **values)
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,17 @@ def test_values_are_parsed() -> None:
     assert settings.introspection is False
 
 
+def test_compiled_path_switches() -> None:
+    defaults = Settings.from_env({})
+    assert defaults.graphql_compiled is True
+    assert (defaults.graphql_path_force, defaults.graphql_path_shadow) == (False, False)
+    settings = Settings.from_env(
+        {"GRAPHQL_COMPILED": "0", "GRAPHQL_PATH_FORCE": "yes", "GRAPHQL_PATH_SHADOW": "on"}
+    )
+    assert settings.graphql_compiled is False
+    assert (settings.graphql_path_force, settings.graphql_path_shadow) == (True, True)
+
+
 def test_empty_database_url_means_embedded() -> None:
     assert Settings.from_env({"DATABASE_URL": ""}).database_url is None
 
@@ -56,6 +67,8 @@ def test_empty_database_url_means_embedded() -> None:
         ("DATABASE_URL", "postgresql://host:notaport/db"),
         ("DB_CONNECT_TIMEOUT", "0"),
         ("MAX_BODY_BYTES", "12"),
+        ("GRAPHQL_COMPILED", "maybe"),
+        ("GRAPHQL_PATH_SHADOW", ""),
     ],
 )
 def test_invalid_value_is_one_line_naming_the_variable(name: str, value: str) -> None:

@@ -588,12 +588,7 @@ def graphql_routes(
     `schema` and `make_context` default to the API's; passing them is for tools and benchmarks
     that serve another schema through the same HTTP layer.
     """
-    from service.api.compiler import (
-        CompiledExecutor,
-        compiled_execution,
-        path_forcing,
-        path_shadowing,
-    )
+    from service.api.compiler import CompiledExecutor
 
     api = schema is None and make_context is None  # the compiler knows only the API's schema
     if schema is None:
@@ -606,10 +601,12 @@ def graphql_routes(
         make_context = api_context
     reference = StrawberryExecutor(schema)
     executor: Executor = reference
-    if api and compiled_execution():
-        executor = CompiledExecutor(schema, settings, reference, shadow=path_shadowing())
+    if api and settings.graphql_compiled:
+        executor = CompiledExecutor(
+            schema, settings, reference, shadow=settings.graphql_path_shadow
+        )
     forceable: dict[str, Executor] = {}
-    if path_forcing():
+    if settings.graphql_path_force:
         forceable = {reference.name: reference, executor.name: executor}
     endpoint = GraphQLEndpoint(settings, executor, make_context, forceable)
     routes: list[BaseRoute] = [Route("/graphql", endpoint.handle, methods=["GET", "POST"])]

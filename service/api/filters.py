@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from service.api import ids
+from service.ingestion.names import fold_name, plain
 from service.storage.queries import EventCriteria, FigureCriteria, StatementCriteria
 
 if TYPE_CHECKING:
@@ -135,3 +136,12 @@ async def figure_criteria(ctx: Context, f: FigureFilter | None) -> FigureCriteri
         date_from=f.date_from,
         date_to=f.date_to,
     )
+
+
+def typeahead_pattern(name: str | None) -> tuple[str, str] | None:
+    """PersonFilter.name, OrganisationFilter.name -> the (folded, plain) forms of the typed
+    text that ``queries.person_conditions`` and ``organisation_conditions`` match as word
+    prefixes; None when it has nothing to match on (no filter: every row)."""
+    if name is None or not plain(name):
+        return None
+    return fold_name(name), plain(name)

@@ -314,7 +314,7 @@ async def count_search(db: Db, query: str, c: StatementCriteria) -> int:
 # ------------------------------------------------------------------ statement counts
 
 # grouping -> (raw key, label, FROM/JOIN addition, GROUP BY, ORDER BY)
-_GROUPINGS = {
+STATEMENT_GROUPINGS = {
     "SPEAKER": (
         "sp.id::text",
         "sp.name",
@@ -357,7 +357,7 @@ _GROUPINGS = {
 
 async def statement_counts(db: Db, c: StatementCriteria, grouping: str) -> Rows:
     """(key, label, count) per group; statements without a speaker/date fall in no group."""
-    key, label, join, group_by, order_by = _GROUPINGS[grouping]
+    key, label, join, group_by, order_by = STATEMENT_GROUPINGS[grouping]
     p = Params()
     conditions = statement_conditions(c, p)
     if grouping in ("MONTH", "YEAR"):
@@ -561,7 +561,7 @@ async def persons_by_similar_name(db: Db, key: str) -> Rows:
     )
 
 
-def _person_conditions(name: tuple[str, str] | None, p: Params) -> list[str]:
+def person_conditions(name: tuple[str, str] | None, p: Params) -> list[str]:
     """Kept persons; with ``name`` = (folded, plain) typed text, those with a name form of
     which some word starts with it."""
     conditions = ["p.merged_into_id IS NULL"]
@@ -577,7 +577,7 @@ def _person_conditions(name: tuple[str, str] | None, p: Params) -> list[str]:
 
 async def persons(db: Db, name: tuple[str, str] | None, offset: int, limit: int) -> Rows:
     p = Params()
-    where = _where(_person_conditions(name, p))
+    where = _where(person_conditions(name, p))
     return await db.fetch(
         f"SELECT p.id, p.name FROM person p {where}"
         f" ORDER BY p.name, p.id OFFSET {p(offset)} LIMIT {p(limit)}",
@@ -587,7 +587,7 @@ async def persons(db: Db, name: tuple[str, str] | None, offset: int, limit: int)
 
 async def count_persons(db: Db, name: tuple[str, str] | None) -> int:
     p = Params()
-    where = _where(_person_conditions(name, p))
+    where = _where(person_conditions(name, p))
     return (await db.fetch(f"SELECT count(*) FROM person p {where}", *p.values))[0][0]
 
 
@@ -655,7 +655,7 @@ async def organisations_by_similar_name(db: Db, key: str) -> Rows:
     )
 
 
-def _organisation_conditions(
+def organisation_conditions(
     name: tuple[str, str] | None, kinds: tuple[str, ...] | None, p: Params
 ) -> list[str]:
     conditions = []
@@ -681,7 +681,7 @@ async def organisations(
     limit: int,
 ) -> Rows:
     p = Params()
-    where = _where(_organisation_conditions(name, kinds, p))
+    where = _where(organisation_conditions(name, kinds, p))
     return await db.fetch(
         f"SELECT {ORGANISATION_COLUMNS} FROM organisation o {where}"
         f" ORDER BY o.name, o.id OFFSET {p(offset)} LIMIT {p(limit)}",
@@ -693,7 +693,7 @@ async def count_organisations(
     db: Db, name: tuple[str, str] | None, kinds: tuple[str, ...] | None
 ) -> int:
     p = Params()
-    where = _where(_organisation_conditions(name, kinds, p))
+    where = _where(organisation_conditions(name, kinds, p))
     return (await db.fetch(f"SELECT count(*) FROM organisation o {where}", *p.values))[0][0]
 
 

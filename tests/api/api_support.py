@@ -4,7 +4,7 @@ The root conftest cannot be imported by name (tests/storage has a conftest.py to
 module "conftest" is depends on collection order); fixtures come from it, helpers from here.
 
 Reads have two execution paths: "strawberry" is the resolver/DataLoader path
-(GRAPHQL_COMPILED=0); "served" is the app as deployed (the compiled path first, falling back to
+(GRAPHQL_COMPILED off); "served" is the app as deployed (the compiled path first, falling back to
 Strawberry). The API tests run on both, so the resolvers are tested directly and the product
 is tested as clients see it.
 """
@@ -30,9 +30,7 @@ def server_for(
     """The live server of one execution path on ``database_url``."""
     if path == "served":
         return served
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("GRAPHQL_COMPILED", "0")  # read when the routes are built
-        return make_live_server(database_url)
+    return make_live_server(database_url, graphql_compiled=False)
 
 
 def path_fixture() -> Any:

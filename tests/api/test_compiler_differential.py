@@ -31,7 +31,7 @@ from conftest import ADMIN_TOKEN, LiveServer
 from service.api.compiler.compare import first_difference
 from service.api.schema import schema as api_schema
 
-os.environ.setdefault("GRAPHQL_PATH_SHADOW", "1")
+os.environ.setdefault("GRAPHQL_PATH_SHADOW", "1")  # for conftest.test_settings: every server
 
 BENCH_QUERIES = Path(__file__).resolve().parents[2] / "bench" / "queries" / "service"
 GENERATED = int(os.environ.get("COMPILER_DIFF_QUERIES", "2000"))
@@ -101,17 +101,13 @@ def _reference_outcome(body: dict[str, Any]) -> dict[str, Any]:
 def server(
     make_database: Callable[[], str], make_live_server: Callable[..., LiveServer]
 ) -> LiveServer:
-    saved = {k: os.environ.get(k) for k in ("GRAPHQL_PATH_FORCE", "GRAPHQL_PATH_SHADOW")}
-    os.environ["GRAPHQL_PATH_FORCE"] = "1"
-    os.environ["GRAPHQL_PATH_SHADOW"] = "0"  # this module compares itself
-    try:
-        return make_live_server(make_database(), load_sample=True, statement_timeout_ms=TIMEOUT_MS)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    return make_live_server(
+        make_database(),
+        load_sample=True,
+        statement_timeout_ms=TIMEOUT_MS,
+        graphql_path_force=True,
+        graphql_path_shadow=False,  # this module compares itself
+    )
 
 
 @pytest.fixture(scope="module")

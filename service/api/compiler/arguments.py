@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from service.api import ids
 from service.api.compiler.render import Page
-from service.api.filters import event_criteria, figure_criteria, statement_criteria
+from service.api.filters import (
+    event_criteria,
+    figure_criteria,
+    statement_criteria,
+    typeahead_pattern,
+)
 from service.api.pagination import page_args
-from service.api.resolvers.query import _typeahead
 from service.storage.queries import StatementCriteria
 
 if TYPE_CHECKING:
@@ -80,13 +84,13 @@ async def bind_figures(ctx: Context, args: dict[str, Any]) -> Listing:
 async def bind_persons(ctx: Context, args: dict[str, Any]) -> Listing:
     page = _page(args, ctx)
     f = args.get("filter")
-    return Listing(Page(page), _typeahead(f.name if f else None))
+    return Listing(Page(page), typeahead_pattern(f.name if f else None))
 
 
 async def bind_organisations(ctx: Context, args: dict[str, Any]) -> Listing:
     page = _page(args, ctx)
     f = args.get("filter")
-    name = _typeahead(f.name if f else None)
+    name = typeahead_pattern(f.name if f else None)
     kinds = tuple(sorted(k.value for k in f.kinds)) if f and f.kinds else None
     return Listing(Page(page), (name, kinds))
 

@@ -58,16 +58,19 @@ from service.api.compiler.rows import (
     STATEMENTS,
     TOPICS,
 )
-from service.api.resolvers.query import _GROUP_KEY_TYPE
+from service.api.types.entities import GROUP_KEY_TYPE
 from service.storage import queries
 from service.storage.queries import (
     EVENT_ORDER,
     FIGURE_ORDER,
     SEARCH_HEADLINE_OPTIONS,
     STATEMENT_COLUMNS,
+    STATEMENT_GROUPINGS,
     STATEMENT_ORDER,
     event_conditions,
     figure_conditions,
+    organisation_conditions,
+    person_conditions,
     statement_conditions,
 )
 
@@ -219,7 +222,7 @@ def events(parent: str | None, bind: Binder = bind_page) -> Spec:
 
 def _root_persons(r: Render, sel: Selection, a: str) -> str:
     listing: Listing = r.arg(sel)
-    conditions = queries._person_conditions(listing.criteria, r.stmt.params)
+    conditions = person_conditions(listing.criteria, r.stmt.params)
     source = table_source(PERSONS, conditions, "p.name, p.id")
     return connection(r, sel, "PersonConnection", listing.page, source, builder(r, "Person"))
 
@@ -227,7 +230,7 @@ def _root_persons(r: Render, sel: Selection, a: str) -> str:
 def _root_organisations(r: Render, sel: Selection, a: str) -> str:
     listing: Listing = r.arg(sel)
     name, kinds = listing.criteria
-    conditions = queries._organisation_conditions(name, kinds, r.stmt.params)
+    conditions = organisation_conditions(name, kinds, r.stmt.params)
     source = table_source(ORGANISATIONS, conditions, "o.name, o.id")
     return connection(
         r, sel, "OrganisationConnection", listing.page, source, builder(r, "Organisation")
@@ -331,13 +334,13 @@ def _root_statement_counts(r: Render, sel: Selection, a: str) -> str:
     if bound is None:
         return "'[]'::json"
     criteria, grouping = bound
-    key, label, join, group_by, order_by = queries._GROUPINGS[grouping]
+    key, label, join, group_by, order_by = STATEMENT_GROUPINGS[grouping]
     conditions = statement_conditions(criteria, r.stmt.params)
     if grouping in ("MONTH", "YEAR"):
         conditions.append("s.spoken_on IS NOT NULL")
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     g = r.stmt.alias("g")
-    key_type = _GROUP_KEY_TYPE.get(grouping)
+    key_type = GROUP_KEY_TYPE.get(grouping)
     values = {
         "key": sql.global_id(key_type, f"{g}.key") if key_type else f"{g}.key",
         "label": f"{g}.label",

@@ -8,9 +8,15 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from service.api import ids
-from service.api.filters import event_criteria, figure_criteria, statement_criteria
+from service.api.filters import (
+    event_criteria,
+    figure_criteria,
+    statement_criteria,
+    typeahead_pattern,
+)
 from service.api.pagination import Connection, empty_connection, page_args, paginate
 from service.api.types.entities import (
+    GROUP_KEY_TYPE,
     Event,
     Figure,
     GroupCount,
@@ -30,21 +36,10 @@ from service.api.types.inputs import (
     PersonFilter,
     StatementFilter,
 )
-from service.ingestion.names import fold_name, plain
 from service.storage import queries
 
 if TYPE_CHECKING:
     from service.api.context import Context
-
-# GroupCount.key: global ids for entities, the slug for topics, the date text for periods.
-_GROUP_KEY_TYPE = {"SPEAKER": "Person", "ORGANISATION": "Organisation", "EVENT": "Event"}
-
-
-def _typeahead(name: str | None) -> tuple[str, str] | None:
-    """(folded, plain) forms of typed text; None when it has nothing to match on."""
-    if name is None or not plain(name):
-        return None
-    return fold_name(name), plain(name)
 
 
 @strawberry.type
@@ -101,7 +96,7 @@ class Query:
     ) -> Connection[Person]:
         ctx: Context = info.context
         args = page_args(first, after, last, before, ctx.settings.max_page_size)
-        name = _typeahead(filter.name if filter else None)
+        name = typeahead_pattern(filter.name if filter else None)
 
         async def fetch(offset: int, limit: int) -> list[Person]:
             rows = await queries.persons(ctx.db, name, offset, limit)
@@ -129,7 +124,7 @@ class Query:
     ) -> Connection[Organisation]:
         ctx: Context = info.context
         args = page_args(first, after, last, before, ctx.settings.max_page_size)
-        name = _typeahead(filter.name if filter else None)
+        name = typeahead_pattern(filter.name if filter else None)
         kinds = tuple(sorted(k.value for k in filter.kinds)) if filter and filter.kinds else None
 
         async def fetch(offset: int, limit: int) -> list[Organisation]:
@@ -274,7 +269,7 @@ class Query:
         if criteria is None:
             return []
         rows = await queries.statement_counts(ctx.db, criteria, group_by.value)
-        key_type = _GROUP_KEY_TYPE.get(group_by.value)
+        key_type = GROUP_KEY_TYPE.get(group_by.value)
         return [
             GroupCount(
                 key=ids.encode(key_type, int(row["key"])) if key_type else row["key"],

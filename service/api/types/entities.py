@@ -517,6 +517,11 @@ class GroupCount:
     count: int
 
 
+# StatementGrouping -> the node type whose global id is GroupCount.key; the other groupings'
+# keys are the topic's slug or the period's date text.
+GROUP_KEY_TYPE = {"SPEAKER": "Person", "ORGANISATION": "Organisation", "EVENT": "Event"}
+
+
 NODE_TYPES: tuple[type, ...] = (
     SourceDocument,
     Event,
