@@ -70,7 +70,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "in_reply_to_id",
         "spoken_on",
     ),
-    "statement_topic": ("statement_id", "topic_id"),
+    "statement_topic": ("statement_id", "topic_id", "speaker_id"),
     "topic_mention": ("id", "statement_id", "topic_id", "start_offset", "end_offset", "text"),
     "organisation_mention": (
         "id",
@@ -316,6 +316,7 @@ class Generator:
             parts.append("\n\n")
             pos += 2
             reply = statement_ids[turn.reply_to] if turn.reply_to is not None else None
+            speaker_id = turn.person.id if turn.person else None
             rows["statement"].append(
                 (
                     sid,
@@ -323,7 +324,7 @@ class Generator:
                     seq,
                     turn.kind,
                     pid,
-                    turn.person.id if turn.person else None,
+                    speaker_id,
                     turn.label,
                     "\n".join(para_texts),
                     start,
@@ -332,7 +333,7 @@ class Generator:
                     date,
                 )
             )
-            self._mentions(rows, sid, mentions, "\n\n".join(para_texts), start)
+            self._mentions(rows, sid, speaker_id, mentions, "\n\n".join(para_texts), start)
             if turn.person is not None:
                 self.last_seen[turn.person.id] = max(date, self.last_seen.get(turn.person.id, date))
         text = "".join(parts)
@@ -500,6 +501,7 @@ class Generator:
         self,
         rows: dict[str, list[tuple[Any, ...]]],
         sid: int,
+        speaker_id: int | None,
         mentions: list[Mention],
         body: str,
         start: int,
@@ -512,7 +514,7 @@ class Generator:
                 tid = ref.id  # type: ignore[attr-defined]
                 if tid not in topics:
                     topics.append(tid)
-                    rows["statement_topic"].append((sid, tid))
+                    rows["statement_topic"].append((sid, tid, speaker_id))
                 rows["topic_mention"].append((self._next("topic_mention"), sid, tid, s, e, text))
             elif kind == "org":
                 oid = ref.id  # type: ignore[attr-defined]
@@ -621,7 +623,7 @@ async def load(conn: asyncpg.Connection, statements: int, seed: int) -> dict[str
 
 
 # Bump when the generator's output changes, so stale benchmark databases are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 5
 
 
 def marker(statements: int, seed: int) -> str:

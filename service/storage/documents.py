@@ -137,9 +137,12 @@ SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::bigi
                      $12::date[])
 """
 
+# The speaker comes from the statement just stored (the foreign key checks the copy).
 INSERT_STATEMENT_TOPICS_SQL = """
-INSERT INTO statement_topic (statement_id, topic_id)
-SELECT * FROM unnest($1::bigint[], $2::bigint[])
+INSERT INTO statement_topic (statement_id, topic_id, speaker_id)
+SELECT t.statement_id, t.topic_id, s.speaker_id
+FROM unnest($1::bigint[], $2::bigint[]) AS t (statement_id, topic_id)
+JOIN statement s ON s.id = t.statement_id
 """
 
 INSERT_TOPIC_MENTIONS_SQL = """

@@ -313,3 +313,48 @@ async def test_invalid_merges_are_refused(conn: asyncpg.Connection) -> None:
     assert await refused(c, b) == "INVALID_MERGE"  # b already belongs to a
     assert await resolve_merged(conn, b) == a
     assert await live_persons(conn) == ["Serzh Sargsyan", "Robert Kocharyan"]
+
+
+async def test_statement_topics_follow_their_statements_speaker(conn: asyncpg.Connection) -> None:
+    """statement_topic's copy of the speaker (it serves "statements by X on Y") stays equal to
+    the statement's, through ingestion and a merge."""
+    await store_document(
+        conn,
+        make_document(
+            E(
+                "Talks",
+                [
+                    T(
+                        "Belkiz Dudayeva",
+                        "On Afghanistan.",
+                        "a",
+                        topics=[("afghanistan", "Afghanistan")],
+                    ),
+                    T(
+                        "Bilkhis Dudayeva",
+                        "Afghanistan again.",
+                        "b",
+                        topics=[("afghanistan", "Afghanistan")],
+                    ),
+                    T("Unknown", "And Afghanistan.", topics=[("afghanistan", "Afghanistan")]),
+                ],
+            ),
+            persons=[person("a", "Belkiz Dudayeva"), person("b", "Bilkhis Dudayeva")],
+        ),
+    )
+
+    async def drift() -> list[tuple[int | None, int | None]]:
+        rows = await conn.fetch(
+            "SELECT st.speaker_id AS copied, s.speaker_id AS actual FROM statement_topic st"
+            " JOIN statement s ON s.id = st.statement_id"
+        )
+        assert len(rows) == 3
+        return [(r["copied"], r["actual"]) for r in rows if r["copied"] != r["actual"]]
+
+    assert await drift() == []
+    keep, merge = [r["id"] for r in await conn.fetch("SELECT id FROM person ORDER BY id")]
+    await merge_persons(conn, keep, merge)
+    assert await drift() == []
+    assert (
+        await conn.fetchval("SELECT count(*) FROM statement_topic WHERE speaker_id = $1", keep) == 2
+    )

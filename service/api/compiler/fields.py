@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from service.api.compiler import sql
@@ -72,6 +72,7 @@ from service.storage.queries import (
     organisation_conditions,
     person_conditions,
     statement_conditions,
+    statement_count_sql,
 )
 
 if TYPE_CHECKING:
@@ -197,6 +198,8 @@ def statements(parent: str | None, bind: Binder = bind_statements) -> Spec:
         source = table_source(
             STATEMENTS, _conditions(listing, conditions), STATEMENT_ORDER[listing.order]
         )
+        if parent is None and not listing.page.empty:  # counted as the reference counts
+            source = replace(source, count=statement_count_sql(listing.criteria, r.stmt.params))
         return connection(
             r, sel, "StatementConnection", listing.page, source, builder(r, "Statement")
         )
