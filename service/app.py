@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.applications import Starlette
@@ -23,6 +24,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service import database
 from service.config import Settings
 from service.storage import migrate
+
+if TYPE_CHECKING:
+    from service.api.name_cache import NameListener
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,7 @@ def create_app(settings: Settings) -> Starlette:
         # Blocking while the embedded server starts is fine: nothing is served yet.
         with database.provide_database(settings, exclusive=True) as url:
             pool = await database.create_pool(url, settings)
+            listener = _start_name_cache(app, url, settings)
             try:
                 await asyncio.to_thread(migrate.upgrade, url)
                 if settings.load_sample:
@@ -46,6 +51,8 @@ def create_app(settings: Settings) -> Starlette:
                 app.state.pool = pool
                 yield
             finally:
+                if listener is not None:
+                    await listener.stop()
                 await pool.close()
 
     async def healthz(request: Request) -> Response:
@@ -77,7 +84,22 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.pool = None
+    app.state.name_cache = None
     return app
+
+
+def _start_name_cache(app: Starlette, url: str, settings: Settings) -> NameListener | None:
+    """The process's shared name cache and its LISTEN connection (a background task that
+    connects when it can: the cache stays off until then). None when NAME_CACHE_SIZE is 0."""
+    if settings.name_cache_size == 0:
+        return None
+    from service.api.name_cache import NameCache, NameListener
+
+    cache = NameCache(settings.name_cache_size)
+    listener = NameListener(cache, functools.partial(database.listener_connection, url))
+    listener.start()
+    app.state.name_cache = cache
+    return listener
 
 
 def _graphql_routes(settings: Settings) -> list[BaseRoute]:

@@ -140,6 +140,12 @@ class Settings:
         "MAX_QUERY_TOKENS", 2000, _int(10, 1_000_000), "Lexer tokens per GraphQL document."
     )
     max_page_size: int = setting("MAX_PAGE_SIZE", 100, _int(1, 10_000), "Cap on first/last.")
+    name_cache_size: int = setting(
+        "NAME_CACHE_SIZE",
+        10_000,
+        _int(0, 1_000_000),
+        "Name look-ups kept per process, shared by requests (0: no cache).",
+    )
     introspection: bool = setting("INTROSPECTION", True, _bool, "Allow schema introspection.")
     graphiql: bool = setting("GRAPHIQL", True, _bool, "Serve GraphiQL on GET /graphql.")
     cors_origins: tuple[str, ...] = setting(

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 APP_DATABASE = "transcripts"
 ATTEMPT_TIMEOUT = 5.0  # seconds for one connection attempt
 READINESS_TIMEOUT = 3.0
+LISTENER_APPLICATION = "transcripts-service-listener"  # pg_stat_activity.application_name
 
 # Errors that retrying cannot fix: wrong password, unknown role or database, bad URL syntax.
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -128,6 +129,13 @@ async def connect(url: str, timeout: float) -> asyncpg.Connection:
         return conn
 
     return await retry(attempt, url, timeout)
+
+
+async def listener_connection(url: str) -> asyncpg.Connection:
+    """One attempt at the connection the name cache LISTENs on (its owner retries)."""
+    return await asyncpg.connect(
+        url, timeout=ATTEMPT_TIMEOUT, server_settings={"application_name": LISTENER_APPLICATION}
+    )
 
 
 async def create_pool(url: str, settings: Settings) -> asyncpg.Pool:

@@ -15,6 +15,7 @@ import asyncpg
 from starlette.requests import Request
 
 from service.api.loaders import Loaders
+from service.api.name_cache import NameCache
 from service.api.names import NameResolver
 from service.api.reader import Reader
 from service.config import Settings
@@ -36,11 +37,15 @@ class Context:
     token: str | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     count_sql: bool = False
+    name_cache: NameCache | None = None  # the process's, shared by requests (None: off)
 
     def forget(self) -> None:
-        """Drop everything loaded so far: after a mutation, reads must see the new state."""
+        """Drop everything loaded so far: after a mutation, reads must see the new state (also
+        other requests': the shared name cache is cleared now, not when the NOTIFY arrives)."""
+        if self.name_cache is not None:
+            self.name_cache.invalidate()
         self.loaders = Loaders(self.db)
-        self.names = NameResolver(self.db)
+        self.names = NameResolver(self.db, self.name_cache)
 
     async def can_write(self) -> bool:
         """The bearer token is ADMIN_TOKEN or a stored token with write access."""
@@ -60,6 +65,7 @@ def new_context(
     token: str | None = None,
     request_id: str | None = None,
     count_sql: bool = False,
+    name_cache: NameCache | None = None,
 ) -> Context:
     db = Reader(pool, settings.statement_timeout_ms)
     return Context(
@@ -67,10 +73,11 @@ def new_context(
         pool=pool,
         db=db,
         loaders=Loaders(db),
-        names=NameResolver(db),
+        names=NameResolver(db, name_cache),
         token=token,
         request_id=request_id or uuid.uuid4().hex,
         count_sql=count_sql,
+        name_cache=name_cache,
     )
 
 
@@ -102,4 +109,5 @@ async def make_context(request: Request, settings: Settings) -> Context:
         token=bearer_token(request.headers.get("authorization")),
         request_id=request_id_of(request),
         count_sql=request.headers.get(SQL_COUNT_HEADER) == "1",
+        name_cache=getattr(request.app.state, "name_cache", None),
     )

@@ -60,7 +60,16 @@ def _text(text: str | None) -> str | None:
 
 
 async def _gather(*lookups: Awaitable[Any]) -> list[Any]:
-    return list(await asyncio.gather(*lookups))
+    """The look-ups' results, run concurrently; on failure, the first error in argument order,
+    raised only once all have settled. A look-up must not outlive its caller: the compiled
+    path hands its pinned connection back when an error ends it, and a sibling still running
+    a statement on it would break the next user ("another operation is in progress"). A
+    cached look-up fails at once, while a sibling's SQL is still under way."""
+    results = await asyncio.gather(*lookups, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
 
 
 async def statement_criteria(ctx: Context, f: StatementFilter | None) -> StatementCriteria | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.api import ids
 from service.api.errors import AmbiguousName
@@ -27,6 +27,9 @@ from service.api.reader import Reader
 from service.ingestion.names import fold_name, plain
 from service.storage import queries
 from service.storage.persons import name_tokens
+
+if TYPE_CHECKING:
+    from service.api.name_cache import NameCache
 
 _PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ich|ovna|evna|ichna)$")
 # Fuzzy matching: the best must be similar enough and clearly ahead of the runner-up.
@@ -62,10 +65,12 @@ def _clear_best(rows: Sequence[Any]) -> Match | None:
 
 
 class NameResolver:
-    """Per request: each distinct (kind, name) is looked up once."""
+    """Per request: each distinct (kind, name) is looked up once; with ``shared``, the process's
+    NameCache, once per process until a write invalidates it (service/api/name_cache.py)."""
 
-    def __init__(self, db: Reader) -> None:
+    def __init__(self, db: Reader, shared: NameCache | None = None) -> None:
         self.db = db
+        self.shared = shared
         self._cache: dict[tuple[str, str], list[Match]] = {}
 
     async def person(self, name: str, argument: str) -> Match | None:
@@ -84,9 +89,17 @@ class NameResolver:
         self, kind: str, name: str, look_up: Callable[[str], Awaitable[list[Match]]]
     ) -> list[Match]:
         key = (kind, name)
-        if key not in self._cache:
-            self._cache[key] = await look_up(name)
-        return self._cache[key]
+        if key in self._cache:
+            return self._cache[key]
+        shared = self.shared
+        found = shared.get(key) if shared is not None else None
+        if found is None:
+            generation = shared.generation if shared is not None else 0
+            found = await look_up(name)
+            if shared is not None:
+                shared.put(key, found, generation)  # not if invalidated meanwhile
+        self._cache[key] = found
+        return found
 
     async def _persons(self, name: str) -> list[Match]:
         key = fold_name(name)

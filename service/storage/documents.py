@@ -19,6 +19,7 @@ import asyncpg
 from service.ingestion.model import Event, OrganisationRef, ParsedDocument, PersonRef, TopicRef
 from service.ingestion.names import plain
 from service.storage import persons
+from service.storage.notifications import notify_names_changed
 
 K = TypeVar("K", bound=Hashable)
 
@@ -472,6 +473,7 @@ async def store_document(conn: asyncpg.Connection, parsed: ParsedDocument) -> St
                 existing["figures"],
             )
         await persons.lock_persons(conn)
+        await notify_names_changed(conn)  # new persons, aliases, topics, organisations
         orgs = await _store_organisations(conn, parsed.organisations)
         topics = await _store_topics(conn, parsed.topics)
         person_ids = await _store_persons(conn, parsed)

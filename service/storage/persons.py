@@ -17,6 +17,7 @@ import asyncpg
 
 from service.ingestion.model import PersonRef
 from service.ingestion.names import fold_name, fold_word
+from service.storage.notifications import notify_names_changed
 
 # Advisory-lock key serialising everything that creates, renames or merges persons, so two
 # concurrent ingestions cannot both create "the same" new person.
@@ -381,6 +382,7 @@ async def add_person_alias(conn: asyncpg.Connection, person_id: int, alias: str)
         if kept is None:
             raise CurationError("NOT_FOUND", f"no person with id {person_id}")
         await add_aliases(conn, [(kept, text, "curated")])
+        await notify_names_changed(conn)
 
 
 async def merge_persons(conn: asyncpg.Connection, keep_id: int, merge_id: int) -> None:
@@ -414,3 +416,4 @@ async def merge_persons(conn: asyncpg.Connection, keep_id: int, merge_id: int) -
             await conn.execute(sql, keep_id, merge_id)
         for sql in MERGE_CLEANUP_SQL:
             await conn.execute(sql, merge_id)
+        await notify_names_changed(conn)

@@ -6,7 +6,7 @@ contract's UserError lists them; the tests check "nothing changed" by reading th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import asyncpg
@@ -51,9 +51,12 @@ STATE = """
 
 
 @pytest.fixture
-def server(make_live_server: Callable[..., Any]) -> Any:
-    """A new server on an empty, migrated database."""
-    return make_live_server()
+def server(make_live_server: Callable[..., Any]) -> Iterator[Any]:
+    """A new server on an empty, migrated database, stopped after the test (its connections,
+    a pool and a LISTEN one, would otherwise stay open until the end of the run)."""
+    server = make_live_server()
+    yield server
+    server.__exit__()
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ X-Debug-Sql-Count header (service.api.context.SQL_COUNT_HEADER)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import httpx
@@ -19,9 +21,15 @@ def server(
     seeded: Any,
     make_live_server: Any,
     database_url: str,
-    live_server: Any,
-) -> Any:
-    return server_for(request.param, make_live_server, database_url, live_server)
+) -> Iterator[Any]:
+    """The path's server with no name cache (NAME_CACHE_SIZE=0): the counts here are of
+    requests that resolve their names, whichever request first used a name. Stopped after
+    the module, which frees its connections."""
+    uncached = partial(make_live_server, name_cache_size=0)
+    served = uncached(database_url) if request.param == "served" else None
+    server = server_for(request.param, uncached, database_url, served)
+    yield server
+    server.__exit__()
 
 
 MISSION = """

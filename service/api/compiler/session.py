@@ -84,8 +84,9 @@ async def pinned_context(ctx: Context) -> AsyncIterator[Context]:
             pool=ctx.pool,
             db=db,
             loaders=LazyLoaders(db),  # type: ignore[arg-type]
-            names=NameResolver(db),
+            names=NameResolver(db, ctx.name_cache),
             token=ctx.token,
             request_id=ctx.request_id,
             count_sql=ctx.count_sql,
+            name_cache=ctx.name_cache,
         )
