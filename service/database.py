@@ -87,7 +87,7 @@ async def _codecs(conn: asyncpg.Connection) -> None:
 
 
 def _server_settings(settings: Settings) -> dict[str, str]:
-    # Startup parameters, not SET: the pool's RESET ALL on release returns to these.
+    # Startup parameters, not SET: pooled connections are released without RESET ALL.
     return {
         "statement_timeout": str(settings.statement_timeout_ms),
         "application_name": "transcripts-service",
@@ -138,6 +138,20 @@ async def listener_connection(url: str) -> asyncpg.Connection:
     )
 
 
+class PooledConnection(asyncpg.Connection):
+    """A pool connection released without asyncpg's reset query.
+
+    That query (RESET ALL, CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all) is one more round
+    trip per release, 7-11% of the compiled path's CPU under load. The service leaves no session
+    state behind: settings are startup parameters, locks are transaction-scoped, LISTEN has its
+    own connection, no cursors outlive a transaction. asyncpg still rolls back a transaction
+    left open and drops listeners on release; only the query is skipped.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def create_pool(url: str, settings: Settings) -> asyncpg.Pool:
     """The service's pool, retried with backoff for up to DB_CONNECT_TIMEOUT seconds.
 
@@ -152,6 +166,7 @@ async def create_pool(url: str, settings: Settings) -> asyncpg.Pool:
             timeout=ATTEMPT_TIMEOUT,
             init=_codecs,
             server_settings=_server_settings(settings),
+            connection_class=PooledConnection,
         )
 
     return await retry(attempt, url, settings.db_connect_timeout)
