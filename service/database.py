@@ -94,6 +94,10 @@ def _server_settings(settings: Settings) -> dict[str, str]:
         # The API's statements are short; JIT-compiling their large generated plans cost
         # 80-100 ms each when measured, far more than running them.
         "jit": "off",
+        # Plans for each execution's values. After five runs of a prepared statement PostgreSQL
+        # may switch to one generic plan; on PostgreSQL 18 the mission query's (a speaker's
+        # statements on a topic) then took 8-10 ms instead of 1.5 ms, planning included.
+        "plan_cache_mode": "force_custom_plan",
     }
 
 
