@@ -48,32 +48,52 @@ def _grouped(
     return [groups.get(key, []) for key in keys]
 
 
+class _Loader:
+    """A DataLoader over the method ``batch``, made on first use and kept on the instance.
+
+    A request touches a few of the twenty; creating all of them for every request (the
+    compiled path uses none) cost more than compiling a query.
+    """
+
+    def __init__(self, batch: str) -> None:
+        self.batch = batch
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> DataLoader[Any, Any]:
+        loader: DataLoader[Any, Any] = DataLoader(getattr(obj, self.batch))
+        obj.__dict__[self.name] = loader  # later lookups find the instance attribute
+        return loader
+
+
 class Loaders:
+    # entities by id
+    statement = _Loader("_statements")
+    event = _Loader("_events")
+    person = _Loader("_persons")
+    organisation = _Loader("_organisations")
+    topic = _Loader("_topics")
+    document = _Loader("_documents")
+    figure = _Loader("_figures")
+    # relations
+    document_text = _Loader("_document_texts")
+    document_events = _Loader("_document_events")
+    replies = _Loader("_replies")
+    statement_topics = _Loader("_statement_topics")
+    statement_organisations = _Loader("_statement_organisations")
+    statement_figures = _Loader("_statement_figures")
+    event_participants = _Loader("_event_participants")
+    event_organisations = _Loader("_event_organisations")
+    person_aliases = _Loader("_person_aliases")
+    person_titles = _Loader("_person_titles")
+    person_statement_count = _Loader("_person_statement_counts")
+    organisation_aliases = _Loader("_organisation_aliases")
+    topic_statement_count = _Loader("_topic_statement_counts")
+
     def __init__(self, db: Reader) -> None:
         self.db = db
         self._shaped: dict[Hashable, DataLoader[Any, Any]] = {}
-        # entities by id
-        self.statement = DataLoader(self._statements)
-        self.event = DataLoader(self._events)
-        self.person = DataLoader(self._persons)
-        self.organisation = DataLoader(self._organisations)
-        self.topic = DataLoader(self._topics)
-        self.document = DataLoader(self._documents)
-        self.figure = DataLoader(self._figures)
-        # relations
-        self.document_text = DataLoader(self._document_texts)
-        self.document_events = DataLoader(self._document_events)
-        self.replies = DataLoader(self._replies)
-        self.statement_topics = DataLoader(self._statement_topics)
-        self.statement_organisations = DataLoader(self._statement_organisations)
-        self.statement_figures = DataLoader(self._statement_figures)
-        self.event_participants = DataLoader(self._event_participants)
-        self.event_organisations = DataLoader(self._event_organisations)
-        self.person_aliases = DataLoader(self._person_aliases)
-        self.person_titles = DataLoader(self._person_titles)
-        self.person_statement_count = DataLoader(self._person_statement_counts)
-        self.organisation_aliases = DataLoader(self._organisation_aliases)
-        self.topic_statement_count = DataLoader(self._topic_statement_counts)
 
     # ---------------------------------------------------------------- priming
 

@@ -57,20 +57,6 @@ class _Acquire:
         await self.pool.release(self.pool.conn)
 
 
-class LazyLoaders:
-    """The API's Loaders, made on first use: creating their twenty DataLoaders costs more than
-    compiling a query, and most compiled requests never use one (only a speakerId filter)."""
-
-    def __init__(self, db: Reader) -> None:
-        self._db = db
-        self._loaders: Loaders | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._loaders is None:
-            self._loaders = Loaders(self._db)
-        return getattr(self._loaders, name)
-
-
 @asynccontextmanager
 async def pinned_context(ctx: Context) -> AsyncIterator[Context]:
     """A context like ``ctx`` (caller, settings) whose reads all use one connection.
@@ -83,7 +69,7 @@ async def pinned_context(ctx: Context) -> AsyncIterator[Context]:
             settings=ctx.settings,
             pool=ctx.pool,
             db=db,
-            loaders=LazyLoaders(db),  # type: ignore[arg-type]
+            loaders=Loaders(db),
             names=NameResolver(db, ctx.name_cache),
             token=ctx.token,
             request_id=ctx.request_id,
