@@ -303,7 +303,8 @@ def run(args: argparse.Namespace, targets: list[str]) -> Path:
         }
         if "postgraphile" in targets:
             data["node"] = str(peer.node())
-    kind = data["kind"]
+    # the embedded PostgreSQL (18) and a server (here 15) are different measurements: two files
+    kind = data["kind"] + ("-embedded" if args.embedded else "")
     path = report.write(kind, data, markdown(data))
     print(f"wrote {path}")
     return path

@@ -113,6 +113,9 @@ def command(database_url: str, port: int, pool_size: int = 10) -> tuple[list[str
         "PORT": str(port),
         "PG_POOL_SIZE": str(pool_size),
         "NODE_ENV": "production",
+        # node-postgres reads PGOPTIONS: the planner settings of the service's own sessions
+        # (service/database.py), so both servers' statements are planned alike
+        "PGOPTIONS": "-c jit=off -c plan_cache_mode=force_custom_plan",
     }
     return [str(node()), str(CLI), "-C", str(PEER_DIR / "graphile.config.mjs")], env
 
