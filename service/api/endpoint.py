@@ -487,9 +487,10 @@ class GraphQLEndpoint:
         except Exception as error:
             return request_error_response(internal_failure(error, request_id), chosen, request_id)
         except asyncio.CancelledError as error:
-            # graphql-core cancels the siblings of a failed field; a DataLoader future they
-            # shared is cancelled with them, and the next awaiter sees CancelledError although
-            # this request was never cancelled. Only a real cancellation propagates.
+            # graphql-core cancels the siblings of a failed field; anything they shared that is
+            # not shielded (loaders are: SharedLoader) is cancelled with them, and the next
+            # awaiter sees CancelledError although this request was never cancelled. Only a
+            # real cancellation propagates.
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 raise

@@ -8,8 +8,9 @@ pages (``Event.statements(first: 10)`` for 20 events) are one LATERAL query per 
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -29,6 +30,8 @@ from service.storage import queries
 from service.storage.queries import StatementCriteria
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 Page = tuple[int, int, int]  # (parent id, offset, limit)
 
 
@@ -48,6 +51,19 @@ def _grouped(
     return [groups.get(key, []) for key in keys]
 
 
+class SharedLoader(DataLoader[K, V]):
+    """A DataLoader whose futures survive the cancellation of one of their awaiters.
+
+    graphql-core cancels the sibling fields of a field whose error nulls their parent; asyncio
+    cancels whatever a cancelled task awaits, so a loader future that sibling shared with a
+    field elsewhere in the response was cancelled for both, and the other field failed with
+    CancelledError (seen as sporadic INTERNAL errors). Each awaiter gets its own shield.
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
+
+
 class _Loader:
     """A DataLoader over the method ``batch``, made on first use and kept on the instance.
 
@@ -62,7 +78,7 @@ class _Loader:
         self.name = name
 
     def __get__(self, obj: Any, owner: type | None = None) -> DataLoader[Any, Any]:
-        loader: DataLoader[Any, Any] = DataLoader(getattr(obj, self.batch))
+        loader: DataLoader[Any, Any] = SharedLoader(getattr(obj, self.batch))
         obj.__dict__[self.name] = loader  # later lookups find the instance attribute
         return loader
 
@@ -198,7 +214,7 @@ class Loaders:
     def _loader(self, shape: Hashable, load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
         loader = self._shaped.get(shape)
         if loader is None:
-            loader = self._shaped[shape] = DataLoader(load)
+            loader = self._shaped[shape] = SharedLoader(load)
         return loader
 
     def statement_pages(
