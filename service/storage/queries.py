@@ -134,16 +134,14 @@ def event_conditions(c: EventCriteria, p: Params) -> list[str]:
 
 def figure_conditions(c: FigureCriteria, p: Params) -> list[str]:
     """Conditions on ``figure f JOIN statement s``; a range fits when it lies within bounds."""
-    out = []
-    if c.speaker_id is not None:
-        out.append(f"s.speaker_id = {p(c.speaker_id)}")
-    if c.topic_id is not None:
-        out.append(
-            "EXISTS (SELECT 1 FROM statement_topic st"
-            f" WHERE st.statement_id = s.id AND st.topic_id = {p(c.topic_id)})"
-        )
-    if c.event_id is not None:
-        out.append(f"s.event_id = {p(c.event_id)}")
+    said = StatementCriteria(
+        speaker_id=c.speaker_id,
+        topic_id=c.topic_id,
+        event_id=c.event_id,
+        date_from=c.date_from,
+        date_to=c.date_to,
+    )
+    out = statement_conditions(said, p)
     if c.kinds is not None:
         out.append(f"f.kind = ANY({p(list(c.kinds))}::text[])")
     if c.units is not None:
@@ -152,10 +150,6 @@ def figure_conditions(c: FigureCriteria, p: Params) -> list[str]:
         out.append(f"f.value >= {p(c.min_value)}::float8")
     if c.max_value is not None:
         out.append(f"coalesce(f.high, f.value) <= {p(c.max_value)}::float8")
-    if c.date_from is not None:
-        out.append(f"s.spoken_on >= {p(c.date_from)}::date")
-    if c.date_to is not None:
-        out.append(f"s.spoken_on <= {p(c.date_to)}::date")
     return out
 
 
