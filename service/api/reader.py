@@ -7,10 +7,16 @@ a query cancelled at statement_timeout is TIMEOUT; a database that cannot be rea
 refuses connections) is DATABASE_UNAVAILABLE. Writes borrow their connection through
 ``Reader.connection`` for the same mapping. Any other database error is a fault of ours and is
 left to the masking of unexpected errors.
+
+A read whose awaiter is cancelled (graphql-core cancels the siblings of a failed non-null
+field) is left to finish rather than cancelled in PostgreSQL: a cancel request names a backend,
+not a statement, and one that lands after the statement finished fails whatever that
+connection runs next, another field's or another request's read.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -43,10 +49,21 @@ def _unavailable() -> DatabaseUnavailable:
     return DatabaseUnavailable("The database is unavailable; try again shortly.")
 
 
+# Reads in flight, referenced until done: one whose awaiter was cancelled has no other owner.
+_reads_in_flight: set[asyncio.Task[list[asyncpg.Record]]] = set()
+
+
 class Reader:
-    def __init__(self, pool: asyncpg.Pool, statement_timeout_ms: int) -> None:
+    """``finish_cancelled``: let a cancelled awaiter's read finish (each read borrows its own
+    connection). A Reader over a connection the caller holds and releases sets it False, since
+    a read left running there would outlive the caller's hold on the connection."""
+
+    def __init__(
+        self, pool: asyncpg.Pool, statement_timeout_ms: int, *, finish_cancelled: bool = True
+    ) -> None:
         self.pool = pool
         self.statement_timeout_ms = statement_timeout_ms
+        self.finish_cancelled = finish_cancelled
         self.statements = 0
 
     @asynccontextmanager
@@ -65,6 +82,14 @@ class Reader:
 
     async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         self.statements += 1
+        if not self.finish_cancelled:
+            return await self._fetch(sql, args)
+        read = asyncio.ensure_future(self._fetch(sql, args))
+        _reads_in_flight.add(read)
+        read.add_done_callback(_reads_in_flight.discard)
+        return await asyncio.shield(read)
+
+    async def _fetch(self, sql: str, args: tuple[Any, ...]) -> list[asyncpg.Record]:
         async with self.connection() as conn:
             try:
                 return await conn.fetch(

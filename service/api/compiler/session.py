@@ -64,7 +64,11 @@ async def pinned_context(ctx: Context) -> AsyncIterator[Context]:
     The connection comes from ``ctx.db``, so failing to get one is its DATABASE_UNAVAILABLE.
     """
     async with ctx.db.connection() as conn:
-        db = Reader(PinnedPool(conn), ctx.settings.statement_timeout_ms)  # type: ignore[arg-type]
+        db = Reader(
+            PinnedPool(conn),  # type: ignore[arg-type]
+            ctx.settings.statement_timeout_ms,
+            finish_cancelled=False,
+        )
         yield Context(
             settings=ctx.settings,
             pool=ctx.pool,
