@@ -45,6 +45,7 @@ class Options:
     threads: int
     probe_requests: int
     queries: tuple[str, ...]
+    pool_size: int = 10
 
 
 class Target:
@@ -53,8 +54,9 @@ class Target:
     name = ""
     port = 0
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, pool_size: int = 10) -> None:
         self.port = port
+        self.pool_size = pool_size  # PostgreSQL connections the server may open
 
     @property
     def url(self) -> str:
@@ -84,6 +86,7 @@ class ServiceTarget(Target):
             "LOAD_SAMPLE": "0",
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
+            "DB_POOL_SIZE": str(self.pool_size),
             "LOG_LEVEL": "WARNING",  # no access log line per request
         }
         health = f"http://127.0.0.1:{self.port}/readyz"
@@ -99,8 +102,8 @@ class ServiceTarget(Target):
 class PostGraphileTarget(Target):
     name = "postgraphile"
 
-    def __init__(self, port: int) -> None:
-        super().__init__(port)
+    def __init__(self, port: int, pool_size: int = 10) -> None:
+        super().__init__(port, pool_size)
         self.ids: tuple[str, str] | None = None
 
     async def prepare(self, database_url: str) -> None:
@@ -115,7 +118,7 @@ class PostGraphileTarget(Target):
         return {}
 
     def start(self, database_url: str) -> ServerProcess:
-        argv, env = peer.command(database_url, self.port)
+        argv, env = peer.command(database_url, self.port, self.pool_size)
         probe = b'{"query":"{__typename}"}'
         return ServerProcess(
             argv,
@@ -255,13 +258,14 @@ def run(args: argparse.Namespace, targets: list[str]) -> Path:
         threads=args.threads,
         probe_requests=args.probe_requests,
         queries=tuple(q for q in args.queries.split(",") if q),
+        pool_size=args.pool_size,
     )
     unknown = set(opts.queries) - set(QUERIES)
     if unknown:
         raise SystemExit(f"unknown queries: {', '.join(sorted(unknown))}")
     makers = {
-        "service": lambda: ServiceTarget(args.port),
-        "postgraphile": lambda: PostGraphileTarget(args.peer_port),
+        "service": lambda: ServiceTarget(args.port, args.pool_size),
+        "postgraphile": lambda: PostGraphileTarget(args.peer_port, args.pool_size),
     }
     with db.provide_server(args.embedded) as server:
         generated = asyncio.run(
@@ -366,7 +370,8 @@ def markdown(data: dict[str, Any]) -> str:
         "",
         f"wrk ({data['wrk']}): {o['connections']} connections, {o['threads']} thread(s), "
         f"{o['warmup']} s warm-up then {o['duration']} s measured per query, "
-        f"{len(next(iter(data['rounds'].values())))} round(s) (median shown).",
+        f"{len(next(iter(data['rounds'].values())))} round(s) (median shown); "
+        f"each server's PostgreSQL pool: {o.get('pool_size', 10)} connections.",
         "",
     ]
     headers = [
@@ -450,6 +455,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="wrk threads [1: leaves the second core to server and database]",
     )
     p.add_argument("--rounds", type=int, default=1, help="repeat, alternating servers [1]")
+    p.add_argument(
+        "--pool-size",
+        type=int,
+        default=10,
+        help="PostgreSQL connections per server, the same for both [10: both servers' default]",
+    )
     p.add_argument("--queries", default=",".join(QUERIES), help="comma-separated subset")
     p.add_argument("--port", type=int, default=8765, help="service port [8765]")
     p.add_argument("--peer-port", type=int, default=5678, help="PostGraphile port [5678]")
