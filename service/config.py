@@ -115,7 +115,12 @@ class Settings:
         _int(1, 3600),
         "Seconds to keep retrying the database at start-up before giving up.",
     )
-    db_pool_size: int = setting("DB_POOL_SIZE", 10, _int(1, 1000), "asyncpg pool size.")
+    db_pool_size: int = setting(
+        "DB_POOL_SIZE",
+        10,
+        _int(1, 1000),
+        "asyncpg pool size; start near twice the database server's cores.",
+    )
     statement_timeout_ms: int = setting(
         "STATEMENT_TIMEOUT_MS",
         5000,
