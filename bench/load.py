@@ -34,6 +34,8 @@ TITLES = {
     "search": 'search("energy security", first:20) with rank, highlight, speaker, event',
 }
 P99_TARGET_MS = 250.0
+# PostgreSQL connections per server: the service's DB_POOL_SIZE default, given to PostGraphile too.
+DEFAULT_POOL_SIZE = 10
 SQL_COUNT_HEADER = "X-Debug-Sql-Count"
 
 
@@ -45,7 +47,7 @@ class Options:
     threads: int
     probe_requests: int
     queries: tuple[str, ...]
-    pool_size: int = 10
+    pool_size: int
 
 
 class Target:
@@ -54,7 +56,7 @@ class Target:
     name = ""
     port = 0
 
-    def __init__(self, port: int, pool_size: int = 10) -> None:
+    def __init__(self, port: int, pool_size: int) -> None:
         self.port = port
         self.pool_size = pool_size  # PostgreSQL connections the server may open
 
@@ -102,7 +104,7 @@ class ServiceTarget(Target):
 class PostGraphileTarget(Target):
     name = "postgraphile"
 
-    def __init__(self, port: int, pool_size: int = 10) -> None:
+    def __init__(self, port: int, pool_size: int) -> None:
         super().__init__(port, pool_size)
         self.ids: tuple[str, str] | None = None
 
@@ -371,7 +373,7 @@ def markdown(data: dict[str, Any]) -> str:
         f"wrk ({data['wrk']}): {o['connections']} connections, {o['threads']} thread(s), "
         f"{o['warmup']} s warm-up then {o['duration']} s measured per query, "
         f"{len(next(iter(data['rounds'].values())))} round(s) (median shown); "
-        f"each server's PostgreSQL pool: {o.get('pool_size', 10)} connections.",
+        f"each server's PostgreSQL pool: {o.get('pool_size', DEFAULT_POOL_SIZE)} connections.",
         "",
     ]
     headers = [
@@ -458,7 +460,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--pool-size",
         type=int,
-        default=10,
+        default=DEFAULT_POOL_SIZE,
         help="PostgreSQL connections per server, the same for both [10: both servers' default]",
     )
     p.add_argument("--queries", default=",".join(QUERIES), help="comma-separated subset")
