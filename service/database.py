@@ -22,6 +22,7 @@ APP_DATABASE = "transcripts"
 ATTEMPT_TIMEOUT = 5.0  # seconds for one connection attempt
 READINESS_TIMEOUT = 3.0
 LISTENER_APPLICATION = "transcripts-service-listener"  # pg_stat_activity.application_name
+PLAN_CACHE_MODES = {False: "force_custom_plan", True: "force_generic_plan"}  # by "generic?"
 
 # Errors that retrying cannot fix: wrong password, unknown role or database, bad URL syntax.
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -97,7 +98,8 @@ def _server_settings(settings: Settings) -> dict[str, str]:
         # Plans for each execution's values. After five runs of a prepared statement PostgreSQL
         # may switch to one generic plan; on PostgreSQL 18 the mission query's (a speaker's
         # statements on a topic) then took 8-10 ms instead of 1.5 ms, planning included.
-        "plan_cache_mode": "force_custom_plan",
+        # A statement that plans alike for all values may ask for one: plan_generically.
+        "plan_cache_mode": PLAN_CACHE_MODES[False],
     }
 
 
@@ -147,13 +149,26 @@ class PooledConnection(asyncpg.Connection):
 
     That query (RESET ALL, CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all) is one more round
     trip per release, 7-11% of the compiled path's CPU under load. The service leaves no session
-    state behind: settings are startup parameters, locks are transaction-scoped, LISTEN has its
-    own connection, no cursors outlive a transaction. asyncpg still rolls back a transaction
-    left open and drops listeners on release; only the query is skipped.
+    state behind unknowingly: settings are startup parameters (but for plan_cache_mode, which
+    the connection tracks and every Reader statement sets as it needs), locks are
+    transaction-scoped, LISTEN has its own connection, no cursors outlive a transaction.
+    asyncpg still rolls back a transaction left open and drops listeners on release; only the
+    query is skipped.
     """
+
+    generic_plans = False  # plan_cache_mode as last set: the startup setting is custom
 
     def get_reset_query(self) -> str:
         return ""
+
+    async def plan_generically(self, generic: bool) -> None:
+        """Set plan_cache_mode for the statements that follow; a SET only when it changes.
+
+        Outside a transaction only: rolling one back would undo the SET, not the tracking.
+        """
+        if generic != self.generic_plans:
+            await self.execute(f"SET plan_cache_mode = {PLAN_CACHE_MODES[generic]}")
+            self.generic_plans = generic
 
 
 async def create_pool(url: str, settings: Settings) -> asyncpg.Pool:

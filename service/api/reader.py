@@ -49,6 +49,16 @@ def _unavailable() -> DatabaseUnavailable:
     return DatabaseUnavailable("The database is unavailable; try again shortly.")
 
 
+async def plan_generically(conn: asyncpg.Connection, generic: bool) -> None:
+    """Why: planning a statement locks every index of every table it reads, and PostgreSQL
+    before 18 has 16 fast-path lock slots per backend; past them, backends queue on the shared
+    lock manager. A cached generic plan locks only what it uses. The service's connections
+    (database.PooledConnection) track the mode; other pools' (tests, tools) keep theirs."""
+    switch = getattr(conn, "plan_generically", None)  # asyncpg's pool proxy passes it on
+    if switch is not None:
+        await switch(generic)
+
+
 # Reads in flight, referenced until done: one whose awaiter was cancelled has no other owner.
 _reads_in_flight: set[asyncio.Task[list[asyncpg.Record]]] = set()
 
@@ -68,7 +78,16 @@ class Reader:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
-        """A pooled connection; not getting one is DATABASE_UNAVAILABLE."""
+        """A pooled connection planning as the service's sessions start (custom plans)."""
+        async with self.borrow() as conn:
+            await plan_generically(conn, False)
+            yield conn
+
+    @asynccontextmanager
+    async def borrow(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection as its last user left it, for a holder whose statements all go
+        through a Reader (each sets its own plan mode); not getting one is
+        DATABASE_UNAVAILABLE."""
         try:
             conn = await self.pool.acquire()
         except _ACQUIRE_ERRORS as error:
@@ -80,17 +99,22 @@ class Reader:
         finally:
             await self.pool.release(conn)
 
-    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+    async def fetch(self, sql: str, *args: Any, generic_plan: bool = False) -> list[asyncpg.Record]:
+        """``generic_plan``: a statement whose best plan is the same for all values may be
+        planned once per connection (``database.plan_generically`` says why it matters)."""
         self.statements += 1
         if not self.finish_cancelled:
-            return await self._fetch(sql, args)
-        read = asyncio.ensure_future(self._fetch(sql, args))
+            return await self._fetch(sql, args, generic_plan)
+        read = asyncio.ensure_future(self._fetch(sql, args, generic_plan))
         _reads_in_flight.add(read)
         read.add_done_callback(_reads_in_flight.discard)
         return await asyncio.shield(read)
 
-    async def _fetch(self, sql: str, args: tuple[Any, ...]) -> list[asyncpg.Record]:
-        async with self.connection() as conn:
+    async def _fetch(
+        self, sql: str, args: tuple[Any, ...], generic_plan: bool
+    ) -> list[asyncpg.Record]:
+        async with self.borrow() as conn:
+            await plan_generically(conn, generic_plan)
             try:
                 return await conn.fetch(
                     sql, *args, timeout=self.statement_timeout_ms / 1000 + _BACKSTOP_SECONDS

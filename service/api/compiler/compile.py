@@ -34,6 +34,7 @@ class RootStatement:
     selection: Selection
     sql: str
     values: list[Any]
+    generic_plan: bool = False
 
 
 class Compiler:
@@ -66,5 +67,5 @@ class Compiler:
                 continue
             stmt = Statement()
             expr = SPECS["Query"][sel.name].render(Render(stmt, bound), sel, "")
-            out.append(RootStatement(sel, *stmt.finish(expr)))
+            out.append(RootStatement(sel, *stmt.finish(expr), stmt.generic_plan))
         return out

@@ -12,7 +12,6 @@ answers it: TIMEOUT or DATABASE_UNAVAILABLE at the root field.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -24,7 +23,7 @@ from strawberry.types.graphql import OperationType
 
 from service.api.compiler import response
 from service.api.compiler.compare import first_difference
-from service.api.compiler.compile import Compiler
+from service.api.compiler.compile import Compiler, RootStatement
 from service.api.compiler.errors import Decline
 from service.api.compiler.session import pinned_context
 from service.api.errors import DatabaseUnavailable, QueryTimeout
@@ -85,7 +84,7 @@ class CompiledExecutor:
         try:
             async with pinned_context(context) as ctx:
                 statements = await self.compiler.render(plan, variables, ctx)
-                results = [(s.selection, await _fetch(ctx, s.sql, s.values)) for s in statements]
+                results = [(s.selection, await _fetch(ctx, s)) for s in statements]
                 count = ctx.db.statements
         except DatabaseUnavailable as unavailable:  # no connection: as the reference says so
             results = [(s, unavailable if s.field else b'"Query"') for s in plan.selections]
@@ -136,14 +135,19 @@ class CompiledExecutor:
         return PathResult("mismatch", PreExecutionError(data=None, errors=[error]))
 
 
-async def _fetch(ctx: Context, sql: str, values: Sequence[Any]) -> response.Outcome:
+async def _fetch(ctx: Context, statement: RootStatement) -> response.Outcome:
+    sql = statement.sql
     if not sql:
         return b'"Query"'  # __typename
     if sql == "NULL":
         return b"null"
     try:
         # bytea: the UTF-8 bytes PostgreSQL wrote go into the response as they are
-        rows = await ctx.db.fetch(f"SELECT convert_to(({sql})::text, 'UTF8')", *values)
+        rows = await ctx.db.fetch(
+            f"SELECT convert_to(({sql})::text, 'UTF8')",
+            *statement.values,
+            generic_plan=statement.generic_plan,
+        )
     except (QueryTimeout, DatabaseUnavailable) as error:
         return error
     found = rows[0][0]

@@ -271,7 +271,9 @@ def _root_search(r: Render, sel: Selection, a: str) -> str:
     if listing.page.empty:
         conditions = " AND false"
     else:
-        conditions = "".join(f" AND {c}" for c in statement_conditions(criteria, stmt.params))
+        filters = statement_conditions(criteria, stmt.params)
+        conditions = "".join(f" AND {c}" for c in filters)
+        stmt.generic_plan = not filters and not _filters_below(sel)
     matches = (
         f"FROM statement s, websearch_to_tsquery('english_unaccent', {query}) AS q"
         f" WHERE s.search @@ q{conditions}"
@@ -289,6 +291,20 @@ def _root_search(r: Render, sel: Selection, a: str) -> str:
     source = Source(rows, f"SELECT count(*) {matches}")
     return connection(
         r, sel, "SearchResultConnection", listing.page, source, builder(r, "SearchResult")
+    )
+
+
+def _filters_below(sel: Selection) -> bool:
+    """Whether a nested connection is filtered (``Person.statements(filter: ...)``).
+
+    Why it matters: an unfiltered search plans alike for every query text (the GIN match, then
+    ranking), so it may use one generic plan. Filters are where the best plan depends on the
+    values (a date range of a week or of twenty years): those keep a plan per execution.
+    """
+    below = [*sel.children, *(s for group in (sel.by_type or {}).values() for s in group)]
+    return any(
+        any(arg.name.value == "filter" for arg in s.node.arguments or ()) or _filters_below(s)
+        for s in below
     )
 
 

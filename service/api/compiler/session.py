@@ -62,8 +62,9 @@ async def pinned_context(ctx: Context) -> AsyncIterator[Context]:
     """A context like ``ctx`` (caller, settings) whose reads all use one connection.
 
     The connection comes from ``ctx.db``, so failing to get one is its DATABASE_UNAVAILABLE.
+    It is borrowed as its last user left it: each statement sets the plan mode it needs.
     """
-    async with ctx.db.connection() as conn:
+    async with ctx.db.borrow() as conn:
         db = Reader(
             PinnedPool(conn),  # type: ignore[arg-type]
             ctx.settings.statement_timeout_ms,

@@ -28,6 +28,8 @@ class Statement:
     def __init__(self) -> None:
         self.params = Params()
         self._aliases = 0
+        # set by a renderer whose statement plans alike for all its values (Reader.fetch)
+        self.generic_plan = False
 
     def alias(self, prefix: str = "r") -> str:
         self._aliases += 1
