@@ -21,6 +21,7 @@ from typing import Any
 import asyncpg
 
 from bench import db, peer, report, synthetic, wrkrun
+from bench.cpuwait import CpuMeter, WaitSampler
 from bench.procs import MemorySampler, ServerProcess, http_ok, post_json
 from bench.sqlcount import StatementLog, set_logging
 
@@ -192,8 +193,9 @@ def probe(
     return out
 
 
-def measure(target: Target, database_url: str, opts: Options) -> dict[str, Any]:
-    """wrk warm-up and measured run per query; peak RSS sampled during each measured run."""
+def measure(target: Target, database_url: str, database: str, opts: Options) -> dict[str, Any]:
+    """wrk warm-up and measured run per query; during each measured run, peak RSS, CPU per
+    request and PostgreSQL's waits (bench/cpuwait.py)."""
     report.TMP_DIR.mkdir(parents=True, exist_ok=True)
     process = target.start(database_url)
     try:
@@ -208,11 +210,15 @@ def measure(target: Target, database_url: str, opts: Options) -> dict[str, Any]:
                 wrkrun.run(target.url, body_file, opts.warmup, opts.connections, opts.threads)
             sampler.reset()
             load_before = os.getloadavg()[0]
+            cpu = CpuMeter(process.pid)
+            waits = WaitSampler(database_url, database)
             result = wrkrun.run(
                 target.url, body_file, opts.duration, opts.connections, opts.threads
             )
             queries[query] = {
                 **result.as_dict(),
+                **cpu.per_request(result.requests),
+                **waits.stop(),
                 "peak_rss_mib": round(sampler.peak() / 1024, 1),
                 # other work on the machine skews the figures: the 1-minute load average
                 # just before the run (wrk's own warm-up included) tells
@@ -293,7 +299,7 @@ def run(args: argparse.Namespace, targets: list[str]) -> Path:
                         None if args.no_sql_count else log_path,
                     )
                 print(f"round {round_ + 1}: {name}", flush=True)
-                results[name].append(measure(target, database_url, opts))
+                results[name].append(measure(target, database_url, args.database, opts))
         if "postgraphile" in targets and not args.keep_peer_functions:
             asyncio.run(peer.remove_from_database(database_url))
         data = {
@@ -333,6 +339,12 @@ def aggregate(rounds: list[dict[str, Any]], probes: dict[str, Any]) -> dict[str,
             "socket_errors": sum(r["socket_errors"] for r in runs),
             "graphql_errors": sum(r["graphql_errors"] for r in runs),
             "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+            **{
+                key: statistics.median(r[key] for r in runs)
+                for key in _PROFILE
+                if all(key in r for r in runs)  # results files from before bench/cpuwait.py
+            },
+            "waiting_backends": _median_waits([r.get("waiting_backends", {}) for r in runs]),
             "sql_per_request": sql.get("sql_logged"),
             "sql_overhead_per_request": sql.get("sql_logged_overhead"),
             "sql_reported": sql.get("sql_reported"),
@@ -341,6 +353,26 @@ def aggregate(rounds: list[dict[str, Any]], probes: dict[str, Any]) -> dict[str,
             "loadavg_before": max(r.get("loadavg_before", 0.0) for r in runs),
         }
     return out
+
+
+_PROFILE = ("server_cpu_ms", "postgres_cpu_ms", "machine_idle_pct", "active_backends")
+
+
+def _median_waits(rounds: list[dict[str, float]]) -> dict[str, float]:
+    events = {event for waits in rounds for event in waits}
+    medians = {e: statistics.median(w.get(e, 0.0) for w in rounds) for e in events}
+    return dict(sorted(medians.items(), key=lambda item: -item[1]))
+
+
+def _profile(s: dict[str, Any]) -> list[str]:
+    """CPU ms per request (server + PostgreSQL, machine idle %) and backends active/waiting."""
+    if "server_cpu_ms" not in s:
+        return ["n/a", "n/a"]
+    cpu = (
+        f"{s['server_cpu_ms']:.1f} + {s['postgres_cpu_ms']:.1f} ({s['machine_idle_pct']:.0f}% idle)"
+    )
+    waits = [f"{n:.1f} {event}" for event, n in s["waiting_backends"].items() if n >= 0.1]
+    return [cpu, f"{s['active_backends']:.1f}" + (f" ({', '.join(waits)})" if waits else "")]
 
 
 def _sql(s: dict[str, Any]) -> str:
@@ -385,6 +417,8 @@ def markdown(data: dict[str, Any]) -> str:
         f"p99 < {P99_TARGET_MS:g} ms",
         "errors",
         "SQL/request",
+        "CPU ms/request: server + PostgreSQL",
+        "backends active (waiting)",
         "peak RSS MiB",
         "returned",
     ]
@@ -403,6 +437,7 @@ def markdown(data: dict[str, Any]) -> str:
                     "yes" if s["p99_ms"] < P99_TARGET_MS else "**no**",
                     f"{s['errors']} ({s['socket_errors']}/{s['non_2xx']}/{s['graphql_errors']})",
                     _sql(s),
+                    *_profile(s),
                     f"{s['peak_rss_mib']:.0f}",
                     returned,
                 ]
@@ -426,7 +461,12 @@ def markdown(data: dict[str, Any]) -> str:
         f"{o['probe_requests']} sequential requests, server restarted with logging off for the "
         "timed runs); for the service also what its X-Debug-Sql-Count extension reports. "
         "Peak RSS: resident memory of the server process and its children, sampled every "
-        "0.1 s during the measured run (PostgreSQL's memory is not included).",
+        "0.1 s during the measured run (PostgreSQL's memory is not included). "
+        "CPU ms/request: CPU time of the server's process tree and of every `postgres` "
+        "process during the measured run, over its requests; idle: the machine's idle share "
+        "then. Backends active: the benchmark database's backends running a statement, "
+        "averaged over samples of pg_stat_activity every 0.1 s; in brackets, those waiting, "
+        "by wait event (shown from 0.1).",
         "",
     ]
     for target, rounds in data["rounds"].items():

@@ -29,7 +29,7 @@ def _status_kb(pid: int, field: str) -> int:
     return 0
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
     out: list[int] = []
     stack = [pid]
     while stack:
@@ -50,7 +50,7 @@ def _descendants(pid: int) -> list[int]:
 
 def tree_rss_kb(pid: int) -> int:
     """Current resident memory of the process and all its descendants, in KiB."""
-    return sum(_status_kb(p, "VmRSS") for p in _descendants(pid))
+    return sum(_status_kb(p, "VmRSS") for p in descendants(pid))
 
 
 class MemorySampler:
