@@ -119,7 +119,7 @@ class Settings:
         "DB_POOL_SIZE",
         10,
         _int(1, 1000),
-        "asyncpg pool size; start near twice the database server's cores.",
+        "asyncpg pool size: the PostgreSQL connections one service process may hold.",
     )
     statement_timeout_ms: int = setting(
         "STATEMENT_TIMEOUT_MS",
