@@ -101,7 +101,7 @@ class Reader:
 
     async def fetch(self, sql: str, *args: Any, generic_plan: bool = False) -> list[asyncpg.Record]:
         """``generic_plan``: a statement whose best plan is the same for all values may be
-        planned once per connection (``database.plan_generically`` says why it matters)."""
+        planned once per connection (``plan_generically`` says why it matters)."""
         self.statements += 1
         if not self.finish_cancelled:
             return await self._fetch(sql, args, generic_plan)

@@ -31,8 +31,8 @@ FILTERED = {
     "statements": '{ statements(filter: {text: "security"}) { nodes { text } } }',
 }
 COMPILED = "SELECT convert_to((%"  # how every compiled statement starts
-# Both ways of asking for plans, so every query is planned twice; then PostgreSQL's counts
-# say which way it planned each statement.
+# Each query runs twice: PostgreSQL's counts then show whether it planned the statement again
+# (custom) or reused one plan (generic).
 RUNS = 2
 
 
