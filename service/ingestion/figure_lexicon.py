@@ -54,6 +54,8 @@ class Lexicon:
     counted_spelling: dict[str, str]
     abbreviations: frozenset[str]
     determiners: frozenset[str]
+    temporal_after: re.Pattern[str]
+    temporal_before: re.Pattern[str]
 
 
 def key(form: str) -> str:
@@ -153,4 +155,10 @@ def lexicon() -> Lexicon:
         counted_spelling={str(k).lower(): str(v) for k, v in words["counted_spelling"].items()},
         abbreviations=_words(words, "abbreviations"),
         determiners=_words(words, "determiners"),
+        temporal_after=re.compile(
+            rf"(?:\s+|-)(?:{_alternation(words['temporal_after'])})(?![\w-])", re.IGNORECASE
+        ),
+        temporal_before=re.compile(
+            rf"(?<![\w-])(?:{_alternation(words['temporal_before'])})\s+$", re.IGNORECASE
+        ),
     )

@@ -319,6 +319,8 @@ def _draft(
         grouped=number.grouped,
         hyphenated=last.hyphenated,
     )
+    if draft.kind is FigureKind.DURATION and _is_point_in_time(text, draft, low.start, lo, hi):
+        return None  # "two weeks ago", "in two weeks", "a 45-year-old"
     counts_occasions = last.unit is not None and last.unit.form == "times"
     if counts_occasions and not _is_multiplier(text, start, end, lo, hi):
         return None  # "I said it three times"
@@ -330,6 +332,18 @@ def _draft(
         if draft.kind is not FigureKind.COUNT:
             draft.core_end = draft.end
     return draft
+
+
+def _is_point_in_time(text: str, draft: _Draft, number_start: int, lo: int, hi: int) -> bool:
+    """Whether a duration dates something or gives an age rather than being a length of time:
+    a cue word after it ("ago", "later", "-old") or before it ("in", "aged")."""
+    lex = lexicon()
+    if lex.temporal_after.match(text, draft.end, hi):
+        return True
+    return any(
+        lex.temporal_before.search(text, max(lo, pos - 20), pos)
+        for pos in {number_start, draft.start}
+    )
 
 
 def _as_count(text: str, draft: _Draft, lo: int, hi: int) -> None:
@@ -473,6 +487,9 @@ def _borrow(here: _Draft, other: _Draft) -> None:
 
 def _counted(text: str, draft: _Draft, clause_start: int, hi: int) -> str | None:
     """What a measured figure (money, percentage, mass...) is of."""
+    if draft.kind is FigureKind.DURATION and draft.hyphenated:  # "a five-year farm bill"
+        after = counted.noun_phrase_after(text, draft.core_end, hi, max_words=3)
+        return counted.clean(after.words) if after and after.words[0][0].islower() else None
     if draft.kind in (FigureKind.COUNT, FigureKind.DURATION):
         return draft.counted
     phrase = counted.of_phrase(text, draft.core_end, hi)

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from data_paths import CORPUS, KREMLIN_SEED, NATO_SEED
+from data_paths import SEEDS as SEEDS_FILE
 
 from service.ingestion.figures import find_figures
 from service.ingestion.model import Figure, FigureKind, FigureQualifier, Span
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SEEDS = yaml.safe_load((SHARED / "acceptance" / "seeds.yaml").read_text(encoding="utf-8"))
-CORPUS = SHARED / "corpus"
-KREMLIN = CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt"
-NATO = CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt"
+SEEDS = yaml.safe_load(SEEDS_FILE.read_text(encoding="utf-8"))
+KREMLIN = KREMLIN_SEED
+NATO = NATO_SEED
 
 
 def line_figures(path: Path) -> list[Figure]:
@@ -601,6 +601,60 @@ def test_durations() -> None:
         "For the last ten years Kazakhstan has been actively cooperating with NATO.", "ten years"
     )
     assert (found.value, found.unit, found.kind) == (10, "year", FigureKind.DURATION)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "counted"),
+    [
+        # au-1975-05-09
+        (
+            "But in Indo-China for nearly 30 years the war has continued.",
+            "nearly 30 years",
+            30,
+            None,
+        ),
+        # au-1996-11-20
+        (
+            "The United States has just adopted a new five-year farm bill which",
+            "five-year",
+            5,
+            "farm bill",
+        ),
+        ("We adopted a 10-year programme of road building.", "10-year", 10, "programme"),
+        ("He has been in power for 20 years now.", "20 years", 20, None),
+    ],
+)
+def test_a_duration_that_is_the_point_stays(
+    sentence: str, text: str, value: float, counted: str | None
+) -> None:
+    found = figure(sentence, text)
+    assert (found.value, found.unit, found.kind) == (value, "year", FigureKind.DURATION)
+    assert found.counted == counted
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # fomc-2023-03-22
+        "Chair Powell, in your testimony two weeks ago, you had indicated you thought the "
+        "terminal rate would be higher.",
+        "We’ll know a whole lot more in three weeks, and we’ll know more than that in six weeks.",
+        # fomc-2024-09-18
+        "It’ll—the comments will come back 60 days later, and we’ll dive into them.",
+        "The median age of a first-time homebuyer is now 40 years old.",
+        # kremlin-news-17173
+        "Ms Malyshkina is 83 years old, but she still has a “fashionable” job.",
+        "I have a five-year-old daughter who asked me to say hello to President Putin.",
+        "Detention conditions for 18-year-old Alexandra Dukhanina, who was arrested.",
+        "If we had begun half a year earlier, it does not mean we wouldn’t have this problem.",
+        "We already had a situation two or three years ago when rates skyrocketed.",
+        # the shapes the issue names
+        "A 45-year-old man, aged 45 years, was arrested two days after the meeting.",
+        "We will decide in about two weeks.",
+    ],
+)
+def test_dates_and_ages_written_as_durations_are_not_figures(sentence: str) -> None:
+    assert [f for f in figures(sentence) if f.kind is FigureKind.DURATION] == []
 
 
 # ---------------------------------------------------------------- never figures
