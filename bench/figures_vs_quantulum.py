@@ -11,6 +11,7 @@ out of all extractions in the file). quantulum3 is optional: `pip install quantu
 from __future__ import annotations
 
 import re
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: repo root
 from service.ingestion.figures import find_figures
 from service.ingestion.model import Span
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-TRANSCRIPT = SHARED / "corpus" / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt"
+from tests.data_paths import KREMLIN_SEED as TRANSCRIPT
+from tests.data_paths import SEEDS
 
 # quantulum3 unit names -> the contract's units
 QUANTULUM_UNITS = {
@@ -108,7 +109,7 @@ def evaluate(name: str, extract: Extractor, text: str, seeds: dict) -> None:
 
 
 def main() -> None:
-    seeds = yaml.safe_load((SHARED / "acceptance" / "seeds.yaml").read_text(encoding="utf-8"))
+    seeds = yaml.safe_load(SEEDS.read_text(encoding="utf-8"))
     text = TRANSCRIPT.read_text(encoding="utf-8")
     evaluate("ours", ours, text, seeds)
     try:

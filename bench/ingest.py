@@ -24,17 +24,17 @@ from typing import Any
 import asyncpg
 
 from bench import db, report
+from tests.data_paths import CORPUS
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
-SAMPLE_DATA = REPO / "service" / "sample_data"
 DOCS_PER_S_TARGET = 20.0
 RSS_TARGET_MB = 300.0
 DATABASE = "bench_ingest"
 
 
 def default_corpus() -> Path:
-    return SHARED_CORPUS if SHARED_CORPUS.is_dir() else SAMPLE_DATA
+    """The development corpus the tests use (tests/data/corpus), real transcripts."""
+    return CORPUS
 
 
 def prepare_corpus(source: Path, copies: int, into: Path) -> Path:

@@ -10,7 +10,7 @@ mission count, in each database measured. ``--time`` also times the service's se
 (``queries.search``, first 20 by rank) per probe: median and max of ``--repeat`` runs after one
 warm-up, wall time from this client.
 
-Default: the real corpus (../shared/corpus, else service/sample_data) is ingested with the
+Default: the real corpus (tests/data/corpus) is ingested with the
 service's own CLI into a fresh ``bench_termstats_real`` (dropped afterwards unless
 ``--keep-real``), the synthetic database is reused or generated as for ``load``, and both are
 measured. ``--only DB...`` measures existing databases and nothing else.
@@ -109,7 +109,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=REAL_DATABASE,
         help=f"fresh database the real corpus is ingested into [{REAL_DATABASE}]",
     )
-    p.add_argument("--corpus", help="real corpus directory [../shared/corpus or sample_data]")
+    p.add_argument("--corpus", help="real corpus directory [tests/data/corpus]")
     p.add_argument("--keep-real", action="store_true", help="keep the real corpus database")
     p.add_argument(
         "--only",

@@ -23,17 +23,12 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 import uvicorn
+from data_paths import KREMLIN_SEED, NATO_SEED
 from http_support import GraphQL, client, ingest
 
 from service.config import Settings
 from service.storage import migrate
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CORPUS = SHARED / "corpus"
-SEEDS = SHARED / "acceptance" / "seeds.yaml"
-CONTRACT = SHARED / "api" / "contract.graphql"
-NATO_SEED = CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt"
-KREMLIN_SEED = CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt"
 ADMIN_TOKEN = "test-admin-token"
 # The compiled read path's switches (Settings.graphql_*) come from the environment, so a whole
 # run can turn one on (test_compiler_differential.py sets GRAPHQL_PATH_SHADOW=1 on import); a

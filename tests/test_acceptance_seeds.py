@@ -1,5 +1,5 @@
-"""The product's acceptance test: every fact of shared/acceptance/seeds.yaml, checked through the
-public GraphQL API over HTTP on the server that ingested the two seed documents.
+"""The product's acceptance test: every fact of tests/data/acceptance/seeds.yaml, checked through
+the public GraphQL API over HTTP on the server that ingested the two seed documents.
 
 seeds.yaml is read at test time and iterated over; no value of it is copied here. Text from the
 seeds is an exact substring of the source file, and statement text has its whitespace
@@ -11,16 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from data_paths import SEEDS
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
-# Not imported from conftest: which module "conftest" names depends on collection order.
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "acceptance" / "seeds.yaml"
 GraphQL = Callable[..., Awaitable[dict[str, Any]]]
 
 DOCUMENTS = """

@@ -12,15 +12,11 @@ is tested as clients see it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from http_support import GraphQL, client
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-NATO_SEED = CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt"
-KREMLIN_SEED = CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt"
 PATHS = ["strawberry", "served"]
 
 

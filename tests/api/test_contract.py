@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from data_paths import CONTRACT
 from graphql import (
     GraphQLSchema,
     build_schema,
@@ -19,7 +20,6 @@ from strawberry.printer import print_schema
 from service.api.schema import schema
 from service.config import Settings
 
-CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "api" / "contract.graphql"
 COMMITTED = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 
 

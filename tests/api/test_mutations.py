@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from api_support import KREMLIN_SEED, NATO_SEED
+from data_paths import KREMLIN_SEED, NATO_SEED
 from http_support import GraphQL, client, ingest
 
 from service.storage.tokens import create_token

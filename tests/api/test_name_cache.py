@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from api_support import NATO_SEED
+from data_paths import NATO_SEED
 from http_support import client, ingest
 
 from service.api import ids

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 import time
 from functools import cache
-from pathlib import Path
 
 import pytest
+from data_paths import CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +21,6 @@ from service.ingestion.model import ParsedDocument
 from service.ingestion.pipeline import parse_document
 from service.ingestion.text import collapse, unescape_markdown
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 FILES = sorted(p.name for p in CORPUS.glob("*.txt"))
 
 EXPECTED: dict[str, tuple[str, list[dict[str, int]]]] = {

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 import yaml
+from data_paths import CORPUS, KREMLIN_SEED, NATO_SEED
+from data_paths import SEEDS as SEEDS_FILE
 
 from service.ingestion import vocabulary
 from service.ingestion.mentions import find_mentions
 from service.ingestion.model import Mention, OrganisationKind, Span, TopicKind
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SEEDS = yaml.safe_load((SHARED / "acceptance" / "seeds.yaml").read_text(encoding="utf-8"))
-CORPUS = SHARED / "corpus"
-SEED_FILES = [
-    CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt",
-    CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt",
-]
+SEEDS = yaml.safe_load(SEEDS_FILE.read_text(encoding="utf-8"))
+SEED_FILES = [KREMLIN_SEED, NATO_SEED]
 SEED_NAMES = [
     (acronym, name) for acronym, names in SEEDS["organisations"].items() for name in names
 ]

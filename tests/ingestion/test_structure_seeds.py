@@ -9,19 +9,18 @@ analysis tests.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from data_paths import CORPUS
+from data_paths import SEEDS as SEEDS_FILE
 
 from service.ingestion.model import ParsedDocument, PersonRef, StatementKind, Turn
 from service.ingestion.names import fold_name
 from service.ingestion.pipeline import parse_document
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-CORPUS = SHARED / "corpus"
-SEEDS = yaml.safe_load((SHARED / "acceptance" / "seeds.yaml").read_text(encoding="utf-8"))
+SEEDS = yaml.safe_load(SEEDS_FILE.read_text(encoding="utf-8"))
 DOCUMENTS = {d["file"]: d for d in SEEDS["documents"]}
 
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import importlib.util
-from pathlib import Path
 
 import asyncpg
 import pytest
+from data_paths import KREMLIN_SEED, NATO_SEED
 from synthetic_documents import TABLES, E, T, counts, make_document, person
 
 from service.ingestion.model import FigureKind, ParsedDocument, StatementKind
 from service.storage.documents import InvalidDocument, StoreResult, store_document
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 SEEDS = (
-    CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt",
-    CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt",
+    NATO_SEED,
+    KREMLIN_SEED,
 )
 
 
