@@ -10,7 +10,9 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from service.ingestion.datafiles import load
 from service.ingestion.model import RejectedDocument, Span
 
 # Characters replaced by a plain space in the working text (same length, so offsets hold).
@@ -22,6 +24,9 @@ _SENTENCE_END = re.compile(r"[.?!:;…\"”’)\]]$")
 
 # Long lines needed before a page is judged hard-wrapped.
 _MIN_WRAP_EVIDENCE = 5
+# Wider lines than this are unwrapped paragraphs; a wrapped page has at most this share of them.
+_WRAP_WIDTH = 100
+_WIDE_SHARE = 0.1
 # Share of control or replacement characters above which text is taken for binary data.
 _BINARY_SHARE = 0.01
 
@@ -58,9 +63,29 @@ def validate(text: str, max_chars: int) -> None:
 
 
 def working_text(original: str) -> str:
-    """Same length as ``original``; odd spaces become " " and odd line breaks "\\n"."""
+    """Same length as ``original``; odd spaces become " " and odd line breaks "\\n".
+
+    Inline speaker tags (``<NAME>Chair Powell</NAME>. Good afternoon``) become a line break
+    and a colon label, also of the same length, so that the label reads like any other.
+    """
     work = _SPACE_LIKE.sub(" ", original)
-    return _LINE_SEPARATORS.sub("\n", work)
+    work = _LINE_SEPARATORS.sub("\n", work)
+    return _inline_tags().sub(_tag_as_label, work)
+
+
+@cache
+def _inline_tags() -> re.Pattern[str]:
+    names = "|".join(re.escape(str(n)) for n in load("labels")["inline_tags"])
+    return re.compile(
+        rf"<(?P<tag>{names})>(?P<label>[^<>\n]{{1,120}})</(?P=tag)>(?P<stop>[ \t]*[.:])?", re.I
+    )
+
+
+def _tag_as_label(m: re.Match[str]) -> str:
+    """``<NAME>X</NAME>.`` -> ``\\n`` + spaces + ``X:`` + spaces: a label at a line start."""
+    opening = "\n" + " " * (len(m["tag"]) + 1)
+    closing = ":" + " " * (len(m["tag"]) + 2 + len(m["stop"] or ""))
+    return opening + m["label"] + closing
 
 
 def lines(work: str, start: int = 0, end: int | None = None) -> list[Line]:
@@ -84,18 +109,26 @@ def lines(work: str, start: int = 0, end: int | None = None) -> list[Line]:
 def is_hard_wrapped(work: str, all_lines: list[Line]) -> bool:
     """Whether paragraphs are wrapped over several lines (Markdown pages) or one per line.
 
-    Wrapped text has many long lines that stop mid-sentence and are followed by another line.
+    Wrapped text has many long lines that stop mid-sentence and are followed by another line,
+    and almost none wider than a wrapping width: a page with one paragraph per line (titles
+    and captions stopping without a full stop) has many lines far past any width.
     """
     long_lines = 0
     broken = 0
+    too_wide = 0
     for here, after in itertools.pairwise(all_lines):
         if here.end - here.start < 40:
             continue
         long_lines += 1
+        too_wide += here.end - here.start > _WRAP_WIDTH
         adjacent = work.count("\n", here.end, after.start) == 1
         if adjacent and not _SENTENCE_END.search(work[here.start : here.end]):
             broken += 1
-    return long_lines >= _MIN_WRAP_EVIDENCE and broken / long_lines > 0.3
+    return (
+        long_lines >= _MIN_WRAP_EVIDENCE
+        and broken / long_lines > 0.3
+        and too_wide / long_lines <= _WIDE_SHARE
+    )
 
 
 def collapse(text: str) -> str:
