@@ -67,6 +67,21 @@ def detect(work: str, fm: FrontMatter | None, source_url: str | None) -> str:
     return "generic"
 
 
+def country(work: str, fm: FrontMatter | None, source_url: str | None) -> str | None:
+    """The jurisdiction the page speaks for (``countries`` in data/layouts.yaml), if known."""
+    url = (source_url or (fm.get("source_url") if fm else None) or "").lower()
+    host = re.sub(r"^[a-z]+://", "", url).split("/")[0]
+    lines = [ln.strip() for ln in work.splitlines() if ln.strip()]
+    edges = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+    for entry in load("layouts")["countries"]:
+        if host and any(host.endswith(m) or m.lstrip(".") == host for m in entry["url"]):
+            return str(entry["country"])
+        patterns = [re.compile(p) for p in entry["text"]]
+        if any(p.search(line) for p in patterns for line in edges):
+            return str(entry["country"])
+    return None
+
+
 def publisher(family: str) -> str | None:
     for entry in load("layouts")["families"]:
         if entry["name"] == family:

@@ -72,7 +72,7 @@ def parse_document(
             "No speaker turns were found, and the page is not a speech by a named speaker.",
         )
     registry = Registry()
-    resolved = speakers.resolve(registry, items)
+    resolved = speakers.resolve(registry, items, layouts.country(work, fm, source_url))
     registry.learn_address_forms("\n".join(t.text for item in items for t in item.turns))
     builder = _Builder(text, work, family, registry, resolved)
     parsed = [builder.event(item, who) for item, who in zip(items, resolved, strict=True)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from service.ingestion import journalists, namefinder
+from service.ingestion import journalists, namefinder, offices
 from service.ingestion.designations import Designation
 from service.ingestion.events import EventPage
 from service.ingestion.labels import Label
@@ -44,11 +44,18 @@ class EventTurns:
     speaker_title: str | None
 
 
-def resolve(registry: Registry, items: list[EventTurns]) -> list[EventSpeakers]:
-    """Resolve the speaker of every turn of every event of a page."""
+def resolve(
+    registry: Registry, items: list[EventTurns], country: str | None = None
+) -> list[EventSpeakers]:
+    """Resolve the speaker of every turn of every event of a page.
+
+    ``country`` is the page's jurisdiction: with the event's date it names the holder of an
+    office the page itself leaves unnamed (``offices``).
+    """
     headers = [_header_people(item.page) for item in items]
     result = [EventSpeakers([TurnSpeaker() for _ in item.turns]) for item in items]
     exclude = {fold_name(d.name_text) for people in headers for d in people if len(d.name) > 1}
+    _name_office_holders(registry, items, headers, result, country)
 
     # 1. full names: headers, labels, journalists
     for e, people in enumerate(headers):
@@ -128,11 +135,47 @@ def resolve(registry: Registry, items: list[EventTurns]) -> list[EventSpeakers]:
             label, slot = turn.label, result[e].turns[t]
             if label is None or label.designation is None or slot.person is not None:
                 continue
-            if label.designation.contextual and label.designation.title_text:
-                slot.person = registry.by_title(label.designation.title_text)
+            title = label.designation.title_text
+            if label.designation.contextual and title:
+                slot.person = registry.by_title(title)
+                if slot.person is None:
+                    found = offices.holder(title, item.page.date, country)
+                    if found is not None:
+                        slot.person = registry.add(found.name_tokens, title=found.title)
+                        slot.title = slot.title or found.title
                 if slot.person is not None:
                     slot.person.add_alias(label.raw)
     return result
+
+
+def _name_office_holders(
+    registry: Registry,
+    items: list[EventTurns],
+    headers: list[list[Designation]],
+    result: list[EventSpeakers],
+    country: str | None,
+) -> None:
+    """Office and surname ("CHAIR POWELL", "President Biden") -> the holder's full name.
+
+    Registered before any surname is resolved, so that the surname then finds its person.
+    """
+    for e, item in enumerate(items):
+        day = item.page.date
+        named = [(d, True) for d in headers[e]]
+        named += [(t.label.designation, False) for t in item.turns if t.label is not None]
+        for d, in_header in named:
+            if d is None or not d.title or not d.name:
+                continue
+            if len(d.name) > 1 and not is_surname_only(d.name):
+                continue
+            if registry.add(d.name, create=False) is not None:
+                continue  # the page names this person in full
+            found = offices.holder_by_surname(d.title_text, d.name, day, country)
+            if found is None:
+                continue
+            person = registry.add(found.name_tokens, title=found.title)
+            if person is not None and in_header:
+                result[e].principals.add(id(person))
 
 
 def _mark_journalist(event: EventSpeakers, person: Person, outlet: str | None) -> None:
