@@ -81,7 +81,12 @@ def _offices() -> tuple[_Office, ...]:
             for h in entry["holders"]
         )
         offices.append(
-            _Office(str(entry["office"]), str(entry["country"]), frozenset(map(title_key, titles)), holders)
+            _Office(
+                str(entry["office"]),
+                str(entry["country"]),
+                frozenset(map(title_key, titles)),
+                holders,
+            )
         )
     return tuple(offices)
 
@@ -100,9 +105,7 @@ def holder(title: str, day: dt.date | None, country: str | None) -> Holder | Non
     key = title_key(title)
     if not key:
         return None
-    found = {
-        h.name: h for o in _offices_titled(key, country) for h in o.holders if h.held_on(day)
-    }
+    found = {h.name: h for o in _offices_titled(key, country) for h in o.holders if h.held_on(day)}
     return next(iter(found.values())) if len(found) == 1 else None
 
 
