@@ -28,8 +28,11 @@ def mentions(original: str, work: str, span: Span) -> tuple[list[Mention], list[
     return _fixed(original, orgs), _fixed(original, topics)
 
 
-def figures(original: str, work: str, span: Span) -> list[Figure]:
-    found = find_figures(work, span)
+def figures(original: str, work: str, span: Span, default_dollar: str = "USD") -> list[Figure]:
+    """Figures in one paragraph. ``default_dollar`` is what a bare "$" or "dollars" means on
+    this page (the speaker's or publisher's country: "AUD" for an Australian government page);
+    explicit forms ("US$", "Canadian dollars") keep their own currency."""
+    found = find_figures(work, span, default_dollar=default_dollar)
     return [dataclasses.replace(f, text=original[f.span.start : f.span.end]) for f in found]
 
 

@@ -20,6 +20,7 @@ class UnitForm:
     unit: str  # ISO 4217 code, 'percent', unit symbol, 'year', 'times'
     kind: FigureKind
     attached: bool  # may be glued to the number ("40%", "45kg")
+    factor: float = 1.0  # "50 cents" is 0.5 dollars, "5 grand" 5,000
 
     @property
     def exact(self) -> bool:
@@ -55,6 +56,8 @@ class Lexicon:
     abbreviations: frozenset[str]
     determiners: frozenset[str]
     temporal_after: re.Pattern[str]
+    pound_money_cues: re.Pattern[str]
+    pound_mass_cues: re.Pattern[str]
     temporal_before: re.Pattern[str]
 
 
@@ -75,9 +78,11 @@ def _alternation(forms: list[str]) -> str:
 def _unit_forms() -> list[UnitForm]:
     raw = load("units")
     forms: list[UnitForm] = []
-    for code, entry in raw["currencies"].items():
+    for code, entry in (raw["currencies"] | raw["ambiguous"]).items():
         for word in entry.get("words", []):
             forms += [UnitForm(f, code, FigureKind.MONEY, False) for f in expand(word)]
+        for word, factor in entry.get("fractional", {}).items():
+            forms += [UnitForm(f, code, FigureKind.MONEY, False, factor) for f in expand(word)]
     for unit, words in raw["percent"].items():
         for word in words:
             forms += [UnitForm(f, unit, FigureKind.PERCENTAGE, f == "%") for f in expand(word)]
@@ -91,6 +96,11 @@ def _unit_forms() -> list[UnitForm]:
             forms += [UnitForm(f, unit, FigureKind.DURATION, False) for f in expand(word)]
     forms += [UnitForm(f, "times", FigureKind.MULTIPLIER, False) for f in raw["multipliers"]]
     return forms
+
+
+def _cues(words: list[str]) -> re.Pattern[str]:
+    """Finds any of ``words`` as whole words, ignoring case."""
+    return re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w-])", re.IGNORECASE)
 
 
 def _words(raw: dict, name: str) -> frozenset[str]:
@@ -116,7 +126,8 @@ def lexicon() -> Lexicon:
         re.IGNORECASE,
     )
 
-    symbols = [(s, code) for code, e in units["currencies"].items() for s in e.get("symbols", [])]
+    money = units["currencies"] | units["ambiguous"]
+    symbols = [(s, code) for code, e in money.items() for s in e.get("symbols", [])]
     symbols.sort(key=lambda pair: len(pair[0]), reverse=True)
     codes = "|".join(units["currencies"])
 
@@ -155,6 +166,8 @@ def lexicon() -> Lexicon:
         counted_spelling={str(k).lower(): str(v) for k, v in words["counted_spelling"].items()},
         abbreviations=_words(words, "abbreviations"),
         determiners=_words(words, "determiners"),
+        pound_money_cues=_cues(units["pound_money_cues"]),
+        pound_mass_cues=_cues(units["pound_mass_cues"]),
         temporal_after=re.compile(
             rf"(?:\s+|-)(?:{_alternation(words['temporal_after'])})(?![\w-])", re.IGNORECASE
         ),

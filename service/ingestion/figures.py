@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.ingestion import counted
+from service.ingestion import counted, currency_context
 from service.ingestion.figure_lexicon import UnitForm, key, lexicon
 from service.ingestion.model import Figure, FigureKind, FigureQualifier, Span
 from service.ingestion.numbers import (
@@ -189,7 +189,7 @@ def _side(text: str, number: Number, lo: int, hi: int) -> _Side | None:
     if found:
         form, unit_end, hyphenated = found
         if not currency or form.unit == currency[0]:
-            unit, end = form, unit_end
+            unit, end, value = form, unit_end, value * form.factor
     start = currency[1] if currency else number.start
     code = currency[0] if currency else None
     return _Side(number, start, end, value, code, unit, hyphenated)
@@ -218,7 +218,9 @@ def _range(text: str, low: _Side, high: _Side, lo: int) -> tuple[float, float] |
     """(low value, high value) when ``low`` and ``high`` form a range, else None."""
     between = text[low.end : high.start]
     low_unit, high_unit = _unit_of(low), _unit_of(high)
-    if low_unit and high_unit and low_unit != high_unit:
+    if low_unit and high_unit and not currency_context.same_currency(low_unit[0], high_unit[0]):
+        return None
+    if low_unit and high_unit and low_unit[1] is not high_unit[1]:
         return None
     if low.unit and not high_unit and not low.currency:
         return None  # "five minutes to ten" is a time of day
@@ -509,8 +511,18 @@ def _determiner_before(text: str, pos: int, lo: int) -> bool:
     return bool(word) and word.lower() in lexicon().determiners
 
 
-def _figure(text: str, draft: _Draft, sentence: Span, hi: int) -> Figure:
+def _figure(text: str, draft: _Draft, sentence: Span, hi: int, default_dollar: str) -> Figure:
     assert draft.unit is not None and draft.kind is not None
+    if currency_context.is_placeholder(draft.unit):
+        draft.unit, draft.kind = currency_context.resolve(
+            draft.unit,
+            draft.kind,
+            text,
+            draft.core_end,
+            text[sentence.start : sentence.end],
+            scaled=draft.scaled,
+            default_dollar=default_dollar,
+        )
     return Figure(
         text=text[draft.start : draft.end],
         value=_significant(draft.value),
@@ -529,9 +541,10 @@ def _significant(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-def find_figures(text: str, span: Span) -> list[Figure]:
+def find_figures(text: str, span: Span, *, default_dollar: str = "USD") -> list[Figure]:
     """The figures quoted in ``text[span.start:span.end]``, in order, with absolute spans:
-    ``text[f.span.start:f.span.end] == f.text``."""
+    ``text[f.span.start:f.span.end] == f.text``. ``default_dollar`` is the currency a bare "$"
+    or "dollars" names (the document's country: "AUD" on an Australian government page)."""
     drafts = _drafts(text, span)
     if not drafts:
         return []
@@ -542,5 +555,9 @@ def find_figures(text: str, span: Span) -> list[Figure]:
     figures = []
     for sentence, group in by_sentence.items():
         _share_units(text, group)
-        figures += [_figure(text, d, sentence, span.end) for d in group if d.kind is not None]
+        figures += [
+            _figure(text, d, sentence, span.end, default_dollar)
+            for d in group
+            if d.kind is not None
+        ]
     return sorted(figures, key=lambda f: f.span.start)
