@@ -145,6 +145,30 @@ class Settings:
         "MAX_QUERY_TOKENS", 2000, _int(10, 1_000_000), "Lexer tokens per GraphQL document."
     )
     max_page_size: int = setting("MAX_PAGE_SIZE", 100, _int(1, 10_000), "Cap on first/last.")
+    max_query_cost: int = setting(
+        "MAX_QUERY_COST",
+        25_000,
+        _int(1, 100_000_000),
+        "Nodes a query may return: page sizes multiplied along each path, summed.",
+    )
+    max_response_bytes: int = setting(
+        "MAX_RESPONSE_BYTES",
+        10_000_000,
+        _int(1024, 1_000_000_000),
+        "Largest GraphQL response body (RESPONSE_TOO_LARGE beyond).",
+    )
+    max_name_chars: int = setting(
+        "MAX_NAME_CHARS",
+        300,
+        _int(10, 100_000),
+        "Longest name argument (speaker, person, topic...; BAD_USER_INPUT beyond).",
+    )
+    max_search_chars: int = setting(
+        "MAX_SEARCH_CHARS",
+        1000,
+        _int(10, 1_000_000),
+        "Longest search text (search query, text filters; BAD_USER_INPUT beyond).",
+    )
     name_cache_size: int = setting(
         "NAME_CACHE_SIZE",
         10_000,

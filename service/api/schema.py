@@ -4,9 +4,10 @@
 what ``python -m service export-schema`` prints to schema/schema.graphql.
 
 Per request, in order: the lexer stops at MAX_QUERY_TOKENS; parsing and validation are cached
-(LRU, keyed by query text and by document); validation limits depth (MAX_QUERY_DEPTH,
-introspection fields excepted) and aliases (MAX_ALIASES) and, with INTROSPECTION=false, refuses
-introspection; unexpected errors are masked with a request id.
+(LRU, keyed by query text and by document); validation (service.api.rules, shared with the
+compiler) limits depth (MAX_QUERY_DEPTH, introspection fields excepted), aliases (MAX_ALIASES),
+name length and cost (MAX_QUERY_COST) and, with INTROSPECTION=false, refuses introspection;
+unexpected errors are masked with a request id.
 """
 
 from __future__ import annotations
@@ -18,16 +19,15 @@ from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 
 from service.api.masking import MaskInternalErrors, SqlStatementCount, log_errors
 from service.api.resolvers.mutation import Mutation
 from service.api.resolvers.query import Query
+from service.api.rules import validation_rules
 from service.api.types.entities import NODE_TYPES
 from service.config import Settings
 
@@ -46,10 +46,7 @@ class ServiceSchema(strawberry.Schema):
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Rule classes are made once: the validation cache is keyed by them, and every request gets
     # its own extension instances (extensions hold per-request state).
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
+    rules = list(validation_rules(settings))
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     return ServiceSchema(

@@ -2,7 +2,8 @@
 
 The compiler must never accept a document Strawberry would refuse, so it applies the same
 limits: MAX_QUERY_TOKENS in the lexer, graphql-core's rules plus Strawberry's own (Maybe, OneOf),
-MAX_QUERY_DEPTH, MAX_ALIASES. A document that fails any of them is declined and the reference
+and the service's (service.api.rules: depth, aliases, name length, cost).
+A document that fails any of them is declined and the reference
 path reports the errors. Introspection is declined later (no field mapping), so the
 INTROSPECTION setting needs no rule here.
 """
@@ -25,11 +26,11 @@ from graphql import (
 )
 from graphql.language import DirectiveNode, Node, VariableNode, visit
 from graphql.language.visitor import Visitor
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from service.api.compiler.errors import Decline
+from service.api.rules import validation_rules
 from service.config import Settings
 
 
@@ -71,8 +72,7 @@ class Documents:
         self.max_tokens = settings.max_tokens
         self.rules = (
             *specified_rules,
-            *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-            *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+            *validation_rules(settings),
             MaybeNullValidationRule,
             OneOfInputValidationRule,
         )
