@@ -15,6 +15,7 @@ from collections import Counter
 
 from service.ingestion import (
     analysis,
+    authors,
     classify,
     designations,
     events,
@@ -65,14 +66,15 @@ def parse_document(
     work = working_text(text)
     fm = layouts.front_matter(work)
     family = layouts.detect(work, fm, source_url)
-    work, items = _read_page(work, fm, family)
+    country = layouts.country(work, fm, source_url)
+    work, items = _read_page(work, fm, family, country)
     if not items:
         raise RejectedDocument(
             "NOT_A_TRANSCRIPT",
             "No speaker turns were found, and the page is not a speech by a named speaker.",
         )
     registry = Registry()
-    resolved = speakers.resolve(registry, items, layouts.country(work, fm, source_url))
+    resolved = speakers.resolve(registry, items, country)
     registry.learn_address_forms("\n".join(t.text for item in items for t in item.turns))
     builder = _Builder(text, work, family, registry, resolved)
     parsed = [builder.event(item, who) for item, who in zip(items, resolved, strict=True)]
@@ -96,7 +98,7 @@ def parse_document(
 
 
 def _read_page(
-    work: str, fm: layouts.FrontMatter | None, family: str
+    work: str, fm: layouts.FrontMatter | None, family: str, country: str | None
 ) -> tuple[str, list[EventTurns]]:
     """The events of the page with their raw turns, and the unwrapped working text."""
     all_lines = lines(work, fm.span.end if fm is not None else 0)
@@ -128,9 +130,9 @@ def _read_page(
             continue
         item = EventTurns(page, raw, [], None)
         if raw[0].label is None:
-            if len(raw) == 1 and not _speech_speaker(item):
+            if len(raw) == 1 and not _speech_speaker(item, country):
                 continue  # unlabelled text nobody is named for: not a transcript
-            if len(raw) > 1 and not _byline_speaker(item):
+            if len(raw) > 1 and not _byline_speaker(item, country):
                 item.turns = raw[1:]  # text before the first label, nobody named: header
         items.append(item)
     return work, _drop_repeats(items)
@@ -183,26 +185,32 @@ def _is_titled_designation(text: str) -> bool:
     return d is not None and bool(d.name) and d.title_known
 
 
-def _speech_speaker(item: EventTurns) -> bool:
-    """A labelless event is a speech when its title calls it one (an address, a statement)
-    and the title or byline names the speaker."""
-    if events.kind_of(item.page.title) not in _SPEECH_KINDS:
+def _speech_speaker(item: EventTurns, country: str | None) -> bool:
+    """A labelless event is one person's when its header names that person: a byline
+    ("Remarks by ..."), a lede whose subject is the author, or, for a speech, its title."""
+    page = item.page
+    found = authors.author(
+        page.title or "",
+        page.lede,
+        page.date,
+        country,
+        title_may_name=events.kind_of(page.title) in _SPEECH_KINDS,
+    )
+    if found is None:
         return False
-    for source in [item.page.title or "", *item.page.lede]:
-        for d in namefinder.people(source):
-            item.speaker = d.name
-            item.speaker_title = d.title_text if d.title_known else None
-            return True
-    return False
+    item.speaker = found.name
+    item.speaker_title = found.title
+    return True
 
 
-def _byline_speaker(item: EventTurns) -> bool:
+def _byline_speaker(item: EventTurns, country: str | None) -> bool:
     """The speaker of a statement printed before the first label: the page's byline."""
-    for d in namefinder.people(item.page.byline or ""):
-        item.speaker = d.name
-        item.speaker_title = d.title_text if d.title_known else None
-        return True
-    return False
+    d = authors.from_byline([item.page.title or "", *item.page.lede])
+    if d is None or not d.name:
+        return False
+    item.speaker = d.name
+    item.speaker_title = d.title_text if d.title_known else None
+    return True
 
 
 def _drop_repeats(items: list[EventTurns]) -> list[EventTurns]:
