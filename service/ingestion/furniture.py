@@ -20,6 +20,8 @@ _WORD = re.compile(r"[^\W\d_][\w’'\-]*")
 _TERMINAL = re.compile(r"[.?!:;,…]$")
 _TAG_MAX_WORDS = 10
 _LONGEST_FURNITURE = 300  # characters: a longer paragraph is always text
+_RUNNING_MAX_WORDS = 10
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?-?\s*\d{1,3}\s*-?(?:\s+of\s+\d{1,3})?$", re.I)
 
 
 def clean(text: str) -> str:
@@ -66,7 +68,7 @@ def remove(
 ) -> list[bool]:
     """For each line (or paragraph) of a page body: True when it is furniture."""
     n = len(texts)
-    furniture = [False] * n
+    furniture = _running_lines(texts)
     i = 0
     while i < n:
         text = texts[i]
@@ -93,6 +95,30 @@ def remove(
             furniture[i] = True
         i += 1
     return furniture
+
+
+def _running_lines(texts: Sequence[str]) -> list[bool]:
+    """Running headers and footers of a printed page: a short unpunctuated line printed beside
+    a page number ("PRIME MINISTER" over "2"), and wherever else that same line recurs.
+
+    A page number is the evidence: a short line repeated without one ("Thank you") may be
+    what somebody said.
+    """
+    keys = [clean(t).lower() for t in texts]
+    short = [
+        len(t) <= _LONGEST_FURNITURE
+        and len(t.split()) <= _RUNNING_MAX_WORDS
+        and is_unpunctuated(t)
+        and not key.startswith(("(", "["))  # "(inaudible)" is what a turn said
+        for t, key in zip(texts, keys, strict=True)
+    ]
+    beside_numbers: set[str] = set()
+    for i, key in enumerate(keys):
+        if _PAGE_NUMBER.match(key):
+            for k in (i - 1, i + 1):
+                if 0 <= k < len(texts) and short[k] and not _PAGE_NUMBER.match(keys[k]):
+                    beside_numbers.add(keys[k])
+    return [s and key in beside_numbers for s, key in zip(short, keys, strict=True)]
 
 
 def _skip_links(texts: Sequence[str], i: int, furniture: list[bool]) -> int:
