@@ -21,7 +21,6 @@ from service.ingestion import (
     events,
     labels,
     layouts,
-    namefinder,
     paragraphs,
     personmentions,
     speakers,
