@@ -316,10 +316,9 @@ async def _ingest_files(url: str, files: list[Path], settings: Settings) -> list
 
 
 def _read_and_parse(path: Path, max_chars: int) -> ParsedDocument:
-    from service.ingestion.pipeline import parse_document
+    from service.ingestion.page import parse_page
 
-    text = read_transcript(path, max_chars)
-    return parse_document(text, filename=path.name, max_chars=max_chars)
+    return parse_page(read_transcript(path, max_chars), filename=path.name, max_chars=max_chars)
 
 
 class ParseAhead:
@@ -390,8 +389,11 @@ async def _store_one(conn: Any, path: Path, parsed: asyncio.Future[ParsedDocumen
     return FileOutcome(path, status, document_id=result.document_id)
 
 
-def read_transcript(path: Path, max_chars: int) -> str:
-    """The file as text: UTF-8 (a BOM is dropped); binary or other encodings are refused."""
+def read_transcript(path: Path, max_chars: int) -> bytes:
+    """The file's bytes, refused unread when too large to hold ``max_chars`` characters.
+
+    Decoding (any common encoding) and telling HTML from text are ingestion.page's job.
+    """
     from service.ingestion.model import RejectedDocument
 
     size = path.stat().st_size
@@ -399,18 +401,7 @@ def read_transcript(path: Path, max_chars: int) -> str:
         raise RejectedDocument(
             "TOO_LARGE", f"file is {size} bytes, over the limit of {max_chars} characters"
         )
-    data = path.read_bytes()
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    if b"\x00" in data:
-        raise RejectedDocument("BINARY_DOCUMENT", "contains NUL bytes: a binary file, not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RejectedDocument(
-            "BINARY_DOCUMENT",
-            f"not UTF-8 text (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start})",
-        ) from None
+    return path.read_bytes()
 
 
 def _print_summary(outcomes: list[FileOutcome]) -> None:

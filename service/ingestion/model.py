@@ -179,7 +179,7 @@ class Event:
 
 @dataclass
 class ParsedDocument:
-    text: str  # the original, exactly as given
+    text: str  # the text parsed, exactly as given (for an HTML page: its extracted text)
     sha256: str
     format: str  # layout family: nato, kremlin, whitehouse, generic
     events: list[Event]
@@ -190,6 +190,8 @@ class ParsedDocument:
     publisher: str | None = None
     source_url: str | None = None
     filename: str | None = None
+    original: str | None = None  # the page ``text`` was extracted from (HTML), kept as given
+    original_format: str | None = None  # "html" when ``original`` is set
 
 
 class RejectedDocument(Exception):

@@ -43,7 +43,7 @@ def publisher_of(path: Path) -> str | None:
 async def load_samples(pool: asyncpg.Pool, *, max_chars: int) -> SampleLoad:
     """Store every sample not yet stored; a refused sample is logged, not fatal."""
     from service.ingestion.model import RejectedDocument
-    from service.ingestion.pipeline import parse_document
+    from service.ingestion.page import parse_page
     from service.storage.documents import store_document
 
     texts = {path: path.read_text(encoding="utf-8") for path in sample_files()}
@@ -64,7 +64,7 @@ async def load_samples(pool: asyncpg.Pool, *, max_chars: int) -> SampleLoad:
             continue
         try:
             parsed = await asyncio.to_thread(
-                parse_document,
+                parse_page,
                 text,
                 filename=path.name,
                 publisher=publisher_of(path),

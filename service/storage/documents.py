@@ -48,8 +48,9 @@ def organisation_key(name: str) -> str:
 # ---------------------------------------------------------------- SQL
 
 INSERT_DOCUMENT_SQL = """
-INSERT INTO source_document (sha256, filename, source_url, publisher, format, title, text)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO source_document
+    (sha256, filename, source_url, publisher, format, title, text, original, original_format)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (sha256) DO NOTHING
 RETURNING id
 """
@@ -462,6 +463,8 @@ async def store_document(conn: asyncpg.Connection, parsed: ParsedDocument) -> St
             parsed.format,
             parsed.title,
             parsed.text,
+            parsed.original,
+            parsed.original_format,
         )
         if document_id is None:  # already stored, perhaps by a concurrent session just now
             existing = await conn.fetchrow(EXISTING_DOCUMENT_SQL, parsed.sha256)

@@ -24,7 +24,7 @@ from service.api.types.payloads import (
     unauthorized,
 )
 from service.ingestion.model import ParsedDocument, RejectedDocument
-from service.ingestion.pipeline import parse_document
+from service.ingestion.page import parse_page
 from service.storage import documents, persons
 from service.storage.persons import CurationError
 
@@ -48,7 +48,8 @@ async def _kept_person(ctx: Context, pk: int) -> Person | None:
 
 
 def _parse(data: IngestDocumentInput, max_chars: int) -> ParsedDocument:
-    return parse_document(
+    """The posted text, or the article text of a posted HTML page, parsed."""
+    return parse_page(
         data.text,
         filename=data.filename,
         source_url=data.source_url,
