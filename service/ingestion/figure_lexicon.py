@@ -37,6 +37,7 @@ class Lexicon:
     qualifier_before: re.Pattern[str]
     qualifier_after: re.Pattern[str]
     qualifiers: dict[str, FigureQualifier]
+    before_noun: frozenset[str]  # after-qualifiers that stand before the noun: "50-plus countries"
     void_after: dict[str, frozenset[str]]
     months: frozenset[str]
     reference_words: frozenset[str]
@@ -145,9 +146,18 @@ def lexicon() -> Lexicon:
         unit_forms={k: tuple(v) for k, v in by_key.items()},
         currency_symbols=tuple(symbols),
         currency_prefix_code=re.compile(rf"(?<![\w$])(?P<code>{codes})[ \t]?$"),
-        qualifier_before=re.compile(rf"(?<![\w-])(?P<q>{_alternation(before)})\s+$", re.IGNORECASE),
-        qualifier_after=re.compile(rf"\s+(?P<q>{_alternation(after)})(?!\w)", re.IGNORECASE),
+        qualifier_before=re.compile(
+            rf"(?<![\w-])(?P<q>{_alternation(before)})\s+"
+            rf"(?:(?:{_alternation(qualifiers['gap'])})\s+)?$",
+            re.IGNORECASE,
+        ),
+        qualifier_after=re.compile(
+            rf"(?:\s+|-(?=(?:{_alternation(qualifiers['before_noun'])})(?![\w-])))"
+            rf"(?P<q>{_alternation(after)})(?![\w-])",
+            re.IGNORECASE,
+        ),
         qualifiers=qualifier_of,
+        before_noun=frozenset(key(w) for w in qualifiers["before_noun"]),
         void_after={key(k): frozenset(v) for k, v in qualifiers.get("void_after", {}).items()},
         months=frozenset(words["months"]),
         reference_words=_words(words, "reference_words"),

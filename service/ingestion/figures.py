@@ -34,7 +34,8 @@ _ORDINAL = re.compile(r"(?:st|nd|rd|th)(?!\w)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.’']*)[ \t]*\n?[ \t]*$")
 _WORD_AFTER = re.compile(r"[ \t]*\n?[ \t]*([A-Za-z][A-Za-z.]*)")
 _MONTH_AFTER = re.compile(r"\s+(?:of\s+)?([A-Z][a-z]+\.?)")
-_DASH = re.compile(r"[-–‒]|[ \t]*–[ \t]*")
+_DASH = re.compile(r"[-–‒]|[ \t]*[–‒][ \t]*|[ \t]+-[ \t]+")
+_SUSPENDED = re.compile(r"-(?=\s+(?:to|or|and)\s)")  # "$20- to $24 billion", "$30- or $40,000"
 _TO = re.compile(r"\s+to\s+")
 _AND = re.compile(r"\s+and\s+")
 _OR = re.compile(r"\s+or\s+")
@@ -44,6 +45,10 @@ _LIST = re.compile(
     r"(?:even\s+|perhaps\s+|maybe\s+|up\s+to\s+)?"
 )
 _SPACES = re.compile(r"\s+")
+_NUMBER_NEXT = re.compile(
+    r"[ \t]*\n?[ \t]*-?[ \t]*[$€£]?(?:\d|(?:one|two|three|four|five|a)\b)", re.I
+)
+_WORD_NEXT = re.compile(r"[ \t]*\n?[ \t]*[A-Za-z]")
 _MEASURED = (FigureKind.MONEY, FigureKind.PERCENTAGE, FigureKind.MASS, FigureKind.OTHER)
 
 
@@ -183,8 +188,9 @@ def _side(text: str, number: Number, lo: int, hi: int) -> _Side | None:
     found = _unit_at(text, end, hi)
     if end < hi and text[end].isalpha() and not (found and found[1] > end):
         return None
-    if end + 1 < hi and text[end] == "-" and text[end + 1].isalpha() and not found:
-        return None  # "26-plus-1", "13-room"
+    glued = text[end] == "-" and _qualifier_after(text, end, hi) is not None if end < hi else False
+    if end + 1 < hi and text[end] == "-" and text[end + 1].isalpha() and not (found or glued):
+        return None  # "26-plus-1", "13-room"; not "50-plus"
     unit, hyphenated = None, False
     if found:
         form, unit_end, hyphenated = found
@@ -217,6 +223,9 @@ def _changes_from(text: str, opener_start: int, lo: int) -> bool:
 def _range(text: str, low: _Side, high: _Side, lo: int) -> tuple[float, float] | None:
     """(low value, high value) when ``low`` and ``high`` form a range, else None."""
     between = text[low.end : high.start]
+    suspended = bool(_SUSPENDED.match(between))
+    if suspended:
+        between = between[1:]
     low_unit, high_unit = _unit_of(low), _unit_of(high)
     if low_unit and high_unit and not currency_context.same_currency(low_unit[0], high_unit[0]):
         return None
@@ -228,9 +237,11 @@ def _range(text: str, low: _Side, high: _Side, lo: int) -> tuple[float, float] |
     written_high = high.number.value / high.number.scale
     if not low.number.scaled and high.number.scaled and low.number.value <= written_high:
         low_value = low.value * high.number.scale  # "30 to 45 million tonnes"
+    elif _thousands_elided(low, high, suspended):
+        low_value = low.value * 1000  # "50 - 51,000 people", "$30- or $40,000"
     opener = _OPENER.search(text, max(lo, low.start - 12), low.start)
     if _OR.fullmatch(between):
-        if low_unit or not high_unit:
+        if (low_unit and not suspended) or not high_unit:
             return None
         return min(low_value, high.value), max(low_value, high.value)
     if _AND.fullmatch(between):
@@ -244,6 +255,19 @@ def _range(text: str, low: _Side, high: _Side, lo: int) -> tuple[float, float] |
     if low_value > high.value:
         return None
     return low_value, high.value
+
+
+def _thousands_elided(low: _Side, high: _Side, suspended: bool) -> bool:
+    """Whether a small bare low number shares the "thousand" of the high one: "50 - 51,000
+    people" is 50,000 to 51,000. Without a suspended hyphen ("30- or 40,000") only when the
+    two are then of one size, so "1 to 3,000" stays 1 to 3,000."""
+    number = low.number
+    if number.grouped or number.scaled or number.decimal or high.number.scaled:
+        return False
+    if not high.number.grouped or high.value % 1000 or low.value >= 1000:
+        return False
+    widened = low.value * 1000
+    return widened <= high.value and (suspended or widened >= high.value / 2)
 
 
 # ---------------------------------------------------------------- qualifiers
@@ -263,12 +287,14 @@ def _qualifier_before(text: str, pos: int, lo: int) -> tuple[FigureQualifier, in
     return lex.qualifiers[phrase], match.start()
 
 
-def _qualifier_after(text: str, pos: int, hi: int) -> tuple[FigureQualifier, int] | None:
+def _qualifier_after(text: str, pos: int, hi: int) -> tuple[FigureQualifier, int, str] | None:
+    """(qualifier, end, phrase) written right after ``pos``: "or more", "-plus". Before another
+    number it is no qualifier: "5 plus 3", "26-plus-1", "40,000 pharmacies and over 700"."""
     lex = lexicon()
     match = lex.qualifier_after.match(text, pos, hi)
-    if not match:
+    if not match or _NUMBER_NEXT.match(text, match.end(), hi):
         return None
-    return lex.qualifiers[key(match.group("q"))], match.end()
+    return lex.qualifiers[key(match.group("q"))], match.end(), key(match.group("q"))
 
 
 def _is_multiplier(text: str, start: int, end: int, lo: int, hi: int) -> bool:
@@ -326,9 +352,14 @@ def _draft(
     counts_occasions = last.unit is not None and last.unit.form == "times"
     if counts_occasions and not _is_multiplier(text, start, end, lo, hi):
         return None  # "I said it three times"
+    after = _qualifier_after(text, draft.end, hi)
+    if draft.kind is None and after and after[2] in lexicon().before_noun:
+        draft.qualifier, draft.end = after[0], after[1]  # "50-plus countries"
     if draft.kind is None:
         _as_count(text, draft, lo, hi)
-    after = _qualifier_after(text, draft.end, hi)
+        after = _qualifier_after(text, draft.end, hi)
+    if after and after[2] in lexicon().before_noun and _WORD_NEXT.match(text, after[1], hi):
+        after = None  # "9 trillion rubles plus assets" adds; "$5 billion plus." qualifies
     if after and draft.kind is not None:
         draft.qualifier, draft.end = after[0], after[1]
         if draft.kind is not FigureKind.COUNT:
