@@ -102,9 +102,10 @@ def extract(html: str) -> HtmlText:
     sizes = _measure(root, dropped, rules)
     container = _site_container(root, site, dropped) or _densest(root, dropped, sizes, rules)
     _drop_link_lists(container, dropped, sizes, rules)
+    _drop_section_links(container, dropped, rules)
     blocks = _render(container, dropped, rules)
-    has_h1 = any(h.mem_id not in dropped for h in container.css("h1"))
-    if title and not has_h1 and (not blocks or blocks[0] != title):
+    headed = any(h.mem_id not in dropped for h in container.css("h1, h2"))
+    if title and not headed and (not blocks or blocks[0] != title):
         blocks.insert(0, title)  # the article's title stands outside its text block
     return HtmlText("\n\n".join(blocks), title, source_url)
 
@@ -213,13 +214,57 @@ def _drop_link_lists(
 ) -> None:
     """Lists and boxes whose text is mostly links: menus, "see also", tag clouds."""
     for node in _elements(container, dropped):
-        if node.mem_id == container.mem_id or node.tag not in rules.block_tags:
+        if node.mem_id == container.mem_id:
+            continue
+        if node.tag not in rules.block_tags and node.tag not in rules.cell_tags:
             continue
         size = sizes.get(node.mem_id)
         if size is None or not size.text:
             continue
         if size.links / size.text >= _LINK_DENSE and len(node.css("a")) >= 2:
             dropped.add(node.mem_id)
+
+
+def _drop_section_links(container: LexborNode, dropped: set[int], rules: _Rules) -> None:
+    """Links alone on their line above the title ("Events", "Speeches and Remarks"): the
+    section of the site the article is filed under, a breadcrumb, not a line of the article."""
+    h1 = next((h for h in container.css("h1") if h.mem_id not in dropped), None)
+    if h1 is None:
+        return
+    for link in container.css("a"):
+        if link.mem_id not in dropped and _before(link, h1) and _alone(link, rules):
+            dropped.add(link.mem_id)
+
+
+def _alone(node: LexborNode, rules: _Rules) -> bool:
+    """Whether ``node`` makes a line by itself: only blocks or white space beside it."""
+    here: LexborNode | None = node
+    while here is not None and here.tag not in rules.block_tags:
+        for step in ("prev", "next"):
+            sibling = getattr(here, step)
+            while sibling is not None and sibling.is_text_node and not sibling.text_content.strip():
+                sibling = getattr(sibling, step)
+            if sibling is None or sibling.tag in rules.block_tags or sibling.tag == "br":
+                continue
+            return False
+        here = here.parent
+    return True
+
+
+def _before(node: LexborNode, other: LexborNode) -> bool:
+    """Whether ``node`` comes before ``other`` in document order (and is not inside it)."""
+    return any(here.mem_id == other.mem_id for here in _following(node))
+
+
+def _following(node: LexborNode) -> Iterator[LexborNode]:
+    here: LexborNode | None = node
+    while here is not None:
+        sibling = here.next
+        while sibling is not None:
+            yield sibling
+            yield from sibling.traverse()
+            sibling = sibling.next
+        here = here.parent
 
 
 # ---------------------------------------------------------------- where the article is
