@@ -76,3 +76,21 @@ def parse_clock(text: str) -> str | None:
     if not ampm and not m["zone"] and ":" not in text:
         return None  # "20.33" alone is more likely a number than a time
     return f"{hour:02d}:{minute:02d}"
+
+
+_FILENAME_DATE = re.compile(
+    r"(?<!\d)(?P<year>(?:19|20)\d{2})[-_.]?(?P<mon>\d{2})[-_.]?(?P<day>\d{2})(?!\d)"
+)
+
+
+def from_filename(filename: str | None) -> dt.date | None:
+    """ "fomc-2021-12-15-powell.txt", "FOMCpresconf20211215.txt": archives name files by date.
+
+    Only a fallback for a page that prints no date of its own.
+    """
+    for m in _FILENAME_DATE.finditer(filename or ""):
+        try:
+            return dt.date(int(m["year"]), int(m["mon"]), int(m["day"]))
+        except ValueError:
+            continue
+    return None

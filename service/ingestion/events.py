@@ -250,6 +250,8 @@ def _read_whitehouse(header: list[Para], body: list[Para], fm: FrontMatter | Non
         if clock:
             page.time = page.time or clock
         elif not furniture.is_furniture_line(line) and not page.time:
+            if not _is_place(line):
+                break  # the speech has begun ("Madame Speaker.")
             places.append(furniture.clean(line))
     if places:
         page.location = _join_place(places)
@@ -298,7 +300,7 @@ def _read_generic(header: list[Para], body: list[Para], fm: FrontMatter | None) 
             page.lede.append(text)
     page.date = page.date or _updated_date(header)
     if fm is not None:
-        if not page.title and fm.get("title"):
+        if fm.get("title"):  # the export's catalogue title beats a line of print furniture
             page.title, page.title_span = collapse(fm.get("title") or ""), fm.title_span
         page.date = page.date or _front_matter_date(fm)
     return page

@@ -126,6 +126,40 @@ def find(work: str, start: int, end: int, known: Collection[str] = ()) -> Label 
     return None
 
 
+# "Mr. SMITH. Thank you.", "CHAIRMAN GREENSPAN. We ...", "The CHAIRMAN. The committee will
+# come to order.": words ending in a surname or office in capitals, then a full stop and text.
+_PERIOD_LABEL = re.compile(
+    r"(?P<label>(?:[A-Z][A-Za-z]{0,12}\.?[ \t]+){0,3}"
+    r"[A-Z][A-Z’'\-]+(?:[ \t]+(?:of[ \t]+)?[A-Z][A-Z’'\-]+){0,2})"
+    r"\.[ \t]+(?=[\"“(\[]?[A-Z0-9])"
+)
+
+
+def find_period(work: str, start: int, end: int) -> Label | None:
+    """A label closed by a full stop, as congressional hearings and central-bank transcripts
+    print them. Only a candidate: the page must repeat the form (``pipeline``) before a
+    line-initial "NATO. ..." could count."""
+    m = _PERIOD_LABEL.match(work, start, end)
+    if not m:
+        return None
+    raw = collapse(m["label"])
+    capitals = [w for w in raw.split() if len(w) > 1 and w.isupper()]
+    if not capitals:
+        return None
+    side = role_side(raw)
+    d = None if side else designations.parse(raw)
+    if side is None and (d is None or not (d.name or d.contextual)):
+        return None
+    return Label(
+        raw,
+        Span(m.start("label"), m.end("label")),
+        _skip_space(work, m.end(), end),
+        side,
+        d,
+        mid_line=True,
+    )
+
+
 def find_misprinted(work: str, start: int, end: int, printed: Label) -> Label | None:
     """A label of this page printed with a full stop for its colon ("PRESIDENT TRUMP.  Yeah.").
 

@@ -10,6 +10,7 @@ and figures in every paragraph (``analysis``).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
 
@@ -17,6 +18,7 @@ from service.ingestion import (
     analysis,
     authors,
     classify,
+    dates,
     designations,
     events,
     labels,
@@ -38,6 +40,7 @@ from service.ingestion.model import (
     ParticipantRole,
     PersonRef,
     RejectedDocument,
+    StatementKind,
     TopicRef,
     Turn,
 )
@@ -48,6 +51,8 @@ from service.ingestion.text import Line, collapse, is_hard_wrapped, lines, valid
 
 DEFAULT_MAX_CHARS = 2_000_000
 _CAPITAL_INITIALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_PRESS_QUESTIONS = 3  # journalists' questions that make an untitled event a press conference
+_PERIOD_REPEATS = 2  # times a full-stop label must recur before the page is read that way
 # Event kinds a page without speaker labels may be: one person speaking.
 _SPEECH_KINDS = frozenset({EventKind.SPEECH, EventKind.PRESS_BRIEFING})
 
@@ -66,7 +71,7 @@ def parse_document(
     fm = layouts.front_matter(work)
     family = layouts.detect(work, fm, source_url)
     country = layouts.country(work, fm, source_url)
-    work, items = _read_page(work, fm, family, country)
+    work, items = _read_page(work, fm, family, country, dates.from_filename(filename))
     if not items:
         raise RejectedDocument(
             "NOT_A_TRANSCRIPT",
@@ -97,13 +102,21 @@ def parse_document(
 
 
 def _read_page(
-    work: str, fm: layouts.FrontMatter | None, family: str, country: str | None
+    work: str,
+    fm: layouts.FrontMatter | None,
+    family: str,
+    country: str | None,
+    filed_on: dt.date | None,
 ) -> tuple[str, list[EventTurns]]:
     """The events of the page with their raw turns, and the unwrapped working text."""
     all_lines = lines(work, fm.span.end if fm is not None else 0)
     wrapped = is_hard_wrapped(work, all_lines)
     found = _find_labels(work, all_lines)
-    opens_mid = {i for i, label in found.items() if label.side is not None or label.all_caps}
+    opens_mid = {
+        i
+        for i, label in found.items()
+        if label.side is not None or label.all_caps or label.mid_line
+    }
     grouped = paragraphs.group(work, all_lines, wrapped, lambda i: i in opens_mid)
     work = paragraphs.unwrap(work, [span for span, _ in grouped])
     paras = [
@@ -117,6 +130,7 @@ def _read_page(
     ]
     items: list[EventTurns] = []
     for page in events.segment(family, paras, fm):
+        page.date = page.date or filed_on
         raw = turns.build(
             page.body,
             work,
@@ -166,6 +180,7 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
                 if found is not None:
                     accepted[i] = found
                     break
+    accepted.update(_period_labels(work, all_lines, first))
     for i, label in first.items():
         if label.designation is not None and label.designation.title and known:
             line = all_lines[i]
@@ -177,6 +192,29 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
                 continue
         accepted[i] = label
     return accepted
+
+
+def _period_labels(work: str, all_lines: list[Line], first: dict[int, Label]) -> dict[int, Label]:
+    """Labels closed by a full stop ("Mr. SMITH. Thank you."), taken when the page uses that
+    form: a label seen at least twice, or once with an honorific or office beside labels seen
+    twice. A dateline ("WASHINGTON. The President ...") or a heading appears once, bare."""
+    found = {
+        i: label
+        for i, line in enumerate(all_lines)
+        if i not in first and (label := labels.find_period(work, line.start, line.end))
+    }
+    counts = Counter(fold_name(label.raw) for label in found.values())
+    if sum(1 for n in counts.values() if n >= _PERIOD_REPEATS) == 0:
+        return {}
+    return {
+        i: label
+        for i, label in found.items()
+        if counts[fold_name(label.raw)] >= _PERIOD_REPEATS
+        or (
+            label.designation is not None
+            and (label.designation.honorific or label.designation.title_known)
+        )
+    }
 
 
 def _is_titled_designation(text: str) -> bool:
@@ -302,9 +340,10 @@ class _Builder:
             )
             self._analyse(turn, speaker.person)
             built.append(turn)
+        kind = _kind(page.title, item, slots)
         return Event(
             title=page.title or "Untitled transcript",
-            kind=events.kind_of(page.title),
+            kind=kind,
             turns=built,
             participants=self._participants(item, who, slots, chairs),
             date=page.date,
@@ -378,6 +417,19 @@ class _Builder:
         if speaker.title:
             return self._organisation(_organisation_in(speaker.title))
         return None
+
+
+def _kind(title: str | None, item: EventTurns, slots: list[classify.Slot]) -> EventKind:
+    """The title's kind; where the title names none, what the turns show."""
+    kind = events.kind_of(title)
+    if kind not in {EventKind.MEETING, EventKind.OTHER}:
+        return kind
+    if item.turns[0].label is None and len(item.turns) == 1:
+        return EventKind.SPEECH  # one person speaking, whatever occasion the title names
+    questions = sum(1 for slot in slots if slot.kind == StatementKind.QUESTION)
+    if title is None and questions >= _PRESS_QUESTIONS:
+        return EventKind.PRESS_CONFERENCE  # untitled, journalists asking: a press conference
+    return kind
 
 
 def _organisation_in(title: str) -> OrganisationRef | None:

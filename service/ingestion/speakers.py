@@ -9,6 +9,7 @@ when two people of the page share it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from service.ingestion import journalists, namefinder, offices
@@ -58,6 +59,11 @@ def resolve(
     _name_office_holders(registry, items, headers, result, country)
 
     # 1. full names: headers, labels, journalists
+    for e, item in enumerate(items):
+        for name, office in _presiding(item.page):
+            person = registry.add(name, title=office)
+            if person is not None:
+                result[e].principals.add(id(person))
     for e, people in enumerate(headers):
         for d in people:
             if len(d.name) > 1 and not is_surname_only(d.name):
@@ -183,6 +189,25 @@ def _mark_journalist(event: EventSpeakers, person: Person, outlet: str | None) -
         if slot.person is person:
             slot.journalist = True
             slot.outlet = slot.outlet or outlet
+
+
+# "Hon. John F. Kerry (chairman of the committee) presiding": who chairs a hearing.
+_PRESIDING = re.compile(
+    r"(?P<who>(?:[A-Z][\w.’'\-]*\s+){1,5}?[A-Z][\w’'\-]+)\s*,?\s*\((?P<office>[^()]{2,80})\)"
+    r"\s*,?\s*presiding"
+)
+
+
+def _presiding(page: EventPage) -> list[tuple[list[str], str]]:
+    """The presiding officer named in a hearing's header, with the office he chairs in."""
+    found = []
+    for text in [p.text for p in page.header] + page.lede:
+        for m in _PRESIDING.finditer(text):
+            d = namefinder.people(m["who"])
+            office = m["office"].split()[0].strip(",").capitalize()
+            if d and len(d[0].name) > 1:
+                found.append((d[0].name, office))
+    return found
 
 
 def _header_people(page: EventPage) -> list[Designation]:
