@@ -2,10 +2,11 @@
 
 Like GitHub's node limit: each connection field costs its page size (``first`` or ``last``,
 else the default page size, capped at MAX_PAGE_SIZE) times the page sizes of the connections
-above it, and the costs of all such paths add up. A plain list of objects (an event's
-participants, a statement's topics) has no page size; it counts as LIST_ESTIMATE items. A page
-size given by a variable counts as MAX_PAGE_SIZE, so that the cost belongs to the document and
-is checked once, by a validation rule both read paths share, whatever the variables say.
+above it, and the costs of all such paths add up. Plain lists (an event's participants, a
+statement's topics) are the data's own size, small per parent: they count nothing, as at
+GitHub, and the response size cap (MAX_RESPONSE_BYTES) bounds what they add. A page size
+given by a variable counts as MAX_PAGE_SIZE, so that the cost belongs to the document: it is
+checked once, by a validation rule both read paths share, whatever the variables say.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLInterfaceType,
-    GraphQLList,
     GraphQLNamedType,
     GraphQLObjectType,
     InlineFragmentNode,
@@ -27,13 +27,10 @@ from graphql import (
     ValidationContext,
     ValidationRule,
     get_named_type,
-    get_nullable_type,
 )
 
 from service.api.pagination import DEFAULT_PAGE_SIZE
 
-# What a plain (unpaginated) list of objects is assumed to hold.
-LIST_ESTIMATE = 10
 PAGE_ARGUMENTS = ("first", "last")
 
 
@@ -92,14 +89,9 @@ class CostCounter:
             return 0  # unknown (another rule reports it) or a leaf
         inner = get_named_type(definition.type)
         below = self.selections(node.selection_set, inner)
-        if any(name in definition.args for name in PAGE_ARGUMENTS):
-            items = _page_size(node, self.max_page_size)
-        elif isinstance(get_nullable_type(definition.type), GraphQLList) and not (
-            parent.name.endswith("Connection")  # nodes/edges: the connection's own page
-        ):
-            items = LIST_ESTIMATE
-        else:
+        if not any(name in definition.args for name in PAGE_ARGUMENTS):
             return below
+        items = _page_size(node, self.max_page_size)
         return items + items * below
 
 

@@ -43,6 +43,8 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from service.api import graphiql
+from service.api.documents import ParsedDocuments
+from service.api.inputs import InputTooLarge, Limits, check_arguments
 from service.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -442,12 +444,17 @@ class GraphQLEndpoint:
         executor: Executor,
         make_context: ContextFactory,
         forceable: Mapping[str, Executor] | None = None,
+        schema: Schema | None = None,
     ) -> None:
         self.settings = settings
         self.executor = executor
         self.make_context = make_context
         # executors a request may pick with FORCE_PATH_HEADER (empty: the header is ignored)
         self.forceable = dict(forceable or {})
+        self.limits = Limits.from_settings(settings)
+        self.documents = (
+            ParsedDocuments(schema._schema, settings.max_tokens) if schema is not None else None
+        )
 
     async def handle(self, request: Request) -> Response:
         request_id = request_id_for(request)
@@ -523,6 +530,9 @@ class GraphQLEndpoint:
         method: str,
     ) -> ExecutionResult | PathResult:
         """Run the operation; the executor's refusals become HTTP answers or request errors."""
+        refused = self._check_inputs(params)
+        if refused is not None:
+            return refused
         try:
             return await executor.execute(params, context, operations)
         except InvalidOperationTypeError as error:
@@ -540,6 +550,20 @@ class GraphQLEndpoint:
             return PreExecutionError(data=None, errors=[GraphQLError(error.as_http_error_reason())])
         except MissingQueryError:
             raise RequestError(400, "No GraphQL query found in the request.") from None
+
+    def _check_inputs(self, params: GraphQLParams) -> PreExecutionError | None:
+        """Text arguments over their limits (service.api.inputs), refused before any path runs."""
+        if self.documents is None:
+            return None
+        found = self.documents.operation_sites(params.query, params.operation_name)
+        if found is None:
+            return None  # does not parse, or no such operation: the executor reports it
+        operation, sites = found
+        try:
+            check_arguments(sites, operation, params.variables, self.limits)
+        except InputTooLarge as error:
+            return PreExecutionError(data=None, errors=[error])
+        return None
 
     def _result_response(
         self, result: ExecutionResult, media_type: str, request_id: str, path: str
@@ -609,7 +633,7 @@ def graphql_routes(
     forceable: dict[str, Executor] = {}
     if settings.graphql_path_force:
         forceable = {reference.name: reference, executor.name: executor}
-    endpoint = GraphQLEndpoint(settings, executor, make_context, forceable)
+    endpoint = GraphQLEndpoint(settings, executor, make_context, forceable, schema)
     routes: list[BaseRoute] = [Route("/graphql", endpoint.handle, methods=["GET", "POST"])]
     if settings.graphiql:
         routes.extend(graphiql.asset_routes())

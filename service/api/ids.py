@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 from service.api.errors import BadUserInput
 
@@ -20,17 +21,22 @@ def encode(type_name: str, pk: int) -> str:
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii")
 
 
+# Keys are PostgreSQL bigints: 1 to 19 ASCII digits (int() would also take "١٢" or "1_0").
+_PK = re.compile(r"[1-9][0-9]{0,18}")
+MAX_PK = 2**63 - 1
+
+
 def decode(global_id: str) -> tuple[str, int]:
     """(type name, primary key); BadUserInput when the id was not made by ``encode``."""
+    invalid = BadUserInput(f"{global_id[:100]!r} is not a valid id.")
     try:
         raw = base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8")
-        type_name, _, pk = raw.partition(":")
-        value = int(pk)
     except (UnicodeError, binascii.Error, ValueError):
-        raise BadUserInput(f"{global_id!r} is not a valid id.") from None
-    if type_name not in NODE_TYPES or value < 1:
-        raise BadUserInput(f"{global_id!r} is not a valid id.")
-    return type_name, value
+        raise invalid from None
+    type_name, _, pk = raw.partition(":")
+    if type_name not in NODE_TYPES or not _PK.fullmatch(pk) or int(pk) > MAX_PK:
+        raise invalid
+    return type_name, int(pk)
 
 
 def decode_as(global_id: str, type_name: str, argument: str) -> int:

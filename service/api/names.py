@@ -36,6 +36,9 @@ _PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ich|ovna|evna|ichna)$")
 _FUZZY_MIN = 0.45
 _FUZZY_MARGIN = 0.1
 _FUZZY_MIN_LENGTH = 4
+# Never over longer names (the endpoint refuses them anyway, service.api.inputs): a trigram
+# comparison of a long text costs seconds, and similarity to a name means nothing there.
+_FUZZY_MAX_LENGTH = 300
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class NameResolver:
             found = _matches(await queries.persons_by_name_words(self.db, given))
             if found:
                 return found
-        if len(key) >= _FUZZY_MIN_LENGTH:
+        if _FUZZY_MIN_LENGTH <= len(key) <= _FUZZY_MAX_LENGTH:
             best = _clear_best(await queries.persons_by_similar_name(self.db, key))
             return [best] if best else []
         return []
@@ -135,7 +138,7 @@ class NameResolver:
             self.db, sorted({key, fold_name(name)}), name.strip().lower(), slug_of(name)
         )
         found = _matches(rows)
-        if not found and len(key) >= _FUZZY_MIN_LENGTH:
+        if not found and _FUZZY_MIN_LENGTH <= len(key) <= _FUZZY_MAX_LENGTH:
             best = _clear_best(await queries.organisations_by_similar_name(self.db, key))
             found = [best] if best else []
         return found

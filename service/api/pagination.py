@@ -22,6 +22,7 @@ from service.api.errors import BadUserInput
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
 _PREFIX = "cursor:"
+MAX_OFFSET = 2**62
 
 
 def encode_cursor(offset: int) -> str:
@@ -36,10 +37,12 @@ def decode_cursor(cursor: str, argument: str) -> int:
         offset = int(raw[len(_PREFIX) :])
     except (UnicodeError, binascii.Error, ValueError):
         raise BadUserInput(
-            f"{argument}: {cursor!r} is not a valid cursor.", argument=argument
+            f"{argument}: {cursor[:100]!r} is not a valid cursor.", argument=argument
         ) from None
-    if offset < 0:
-        raise BadUserInput(f"{argument}: {cursor!r} is not a valid cursor.", argument=argument)
+    if not 0 <= offset <= MAX_OFFSET:  # beyond, OFFSET + LIMIT would overflow a bigint
+        raise BadUserInput(
+            f"{argument}: {cursor[:100]!r} is not a valid cursor.", argument=argument
+        )
     return offset
 
 
