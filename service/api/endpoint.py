@@ -505,6 +505,8 @@ class GraphQLEndpoint:
         if not isinstance(result, PathResult):
             return self._result_response(result, chosen, request_id, executor.name)
         if result.body is not None:
+            if len(result.body) > self.settings.max_response_bytes:
+                return self._too_large(len(result.body), chosen, request_id, result.path)
             response = Response(result.body, media_type=f"{chosen}; charset=utf-8")
             response.headers[EXECUTION_PATH_HEADER] = result.path
             response.headers[REQUEST_ID_HEADER] = request_id
@@ -588,7 +590,25 @@ class GraphQLEndpoint:
         else:
             status = 200
         headers = {EXECUTION_PATH_HEADER: path}
-        return json_response(payload, status, media_type, request_id, headers)
+        response = json_response(payload, status, media_type, request_id, headers)
+        if len(response.body) > self.settings.max_response_bytes:
+            return self._too_large(len(response.body), media_type, request_id, path)
+        return response
+
+    def _too_large(self, size: int, media_type: str, request_id: str, path: str) -> Response:
+        """A response over MAX_RESPONSE_BYTES is replaced by an error saying so (HTTP 200:
+        the operation ran; its data is withheld, as for an error at the root)."""
+        limit = self.settings.max_response_bytes
+        logger.warning("request %s: response of %d bytes withheld (limit %d)", request_id,
+                       size, limit)  # fmt: skip
+        error = {
+            "message": f"The response would be {size} bytes, over the limit of {limit} "
+            "(MAX_RESPONSE_BYTES); ask for fewer fields or smaller pages.",
+            "extensions": {"code": "RESPONSE_TOO_LARGE", "size": size, "limit": limit},
+        }
+        headers = {EXECUTION_PATH_HEADER: path}
+        return json_response({"data": None, "errors": [error]}, 200, media_type, request_id,
+                             headers)  # fmt: skip
 
 
 def _graphiql_disabled(request_id: str) -> Response:
