@@ -142,8 +142,8 @@ def _title(tree: LexborHTMLParser) -> str | None:
         _meta(tree, 'meta[property="og:title"]', "content"),
         tree.css_first("title").text() if tree.css_first("title") is not None else None,
     ):
-        if value and _collapse(value):
-            return _collapse(value)
+        if value and value.split():
+            return " ".join(value.split())  # metadata: no-break spaces are plain spaces here
     return None
 
 
