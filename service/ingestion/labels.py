@@ -22,7 +22,7 @@ from service.ingestion.text import collapse
 _EMPHASIS = "*_"
 _CANDIDATE = re.compile(
     r"(?P<pre>[*_]{0,3})(?P<label>[^\n:]{1,160}?)(?P<post>[*_]{0,3})[ \t]*:(?P<close>[*_]{0,3})"
-    r"(?=\s|$)"
+    r"(?=\s|$|[A-Z“\"‘(\[])"
 )
 _PARENS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _SENTENCE_PUNCT = re.compile(r"[,;!?\"“”«»…]|\.\.")
@@ -109,7 +109,8 @@ def find(work: str, start: int, end: int, known: Collection[str] = ()) -> Label 
     m = _CANDIDATE.match(work, start, end)
     if m:
         label = _judge(work, m.start("label"), m.end("label"), m.end(), end, known)
-        if label is not None:
+        tight = m.end() < end and not work[m.end()].isspace()
+        if label is not None and (not tight or label.all_caps):  # "THE PRESIDENT:Thank you"
             return label
     m = _colon_optional().match(work, start, end)
     if m:
@@ -158,6 +159,23 @@ def find_period(work: str, start: int, end: int) -> Label | None:
         d,
         mid_line=True,
     )
+
+
+def join_split(work: str, previous: tuple[int, int], label: Label) -> Label | None:
+    """A capitals label broken over two lines ("THE" / "PRESIDENT: Well, ..."): the short
+    capitals line before it and the label read as one."""
+    start, end = previous
+    fragment = collapse(work[start:end])
+    words = fragment.split()
+    if not (0 < len(words) <= 3 and fragment.isupper() and not label.side) or not label.all_caps:
+        return None
+    if work.count("\n", end, label.span.start) != 1 or not fragment.replace(" ", "").isalpha():
+        return None
+    raw = f"{fragment} {label.raw}"
+    d = designations.parse(raw)
+    if d is None or not (d.name or d.contextual) or role_side(raw):
+        return None
+    return Label(raw, Span(start, label.span.end), label.body_start, None, d, label.titles)
 
 
 def find_misprinted(work: str, start: int, end: int, printed: Label) -> Label | None:

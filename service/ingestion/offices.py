@@ -109,6 +109,24 @@ def holder(title: str, day: dt.date | None, country: str | None) -> Holder | Non
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+def holder_named_in(title: str, day: dt.date | None, texts: Sequence[str]) -> Holder | None:
+    """A bare title whose office the page's header names in full: "THE PRESIDENT" on a page
+    headed "Press conference, President of the United States and Prime Minister Howard"."""
+    key = title_key(title)
+    if day is None or not key:
+        return None
+    header = f" {title_key(' '.join(texts))} "
+    found = {
+        h.name: h
+        for o in _offices()
+        if key in o.titles
+        and any(f" {t} " in header for t in o.titles if t != key and not _is_bare(t))
+        for h in o.holders
+        if h.held_on(day)
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def holder_by_surname(
     title: str | None, name: Sequence[str], day: dt.date | None, country: str | None
 ) -> Holder | None:

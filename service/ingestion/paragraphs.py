@@ -18,11 +18,16 @@ _CLOSED = re.compile(r"[.?!:;,…\"”’)\]>]$")
 
 
 def group(
-    work: str, all_lines: list[Line], wrapped: bool, opens: Callable[[int], bool]
+    work: str,
+    all_lines: list[Line],
+    wrapped: bool,
+    opens: Callable[[int], bool],
+    joins: Callable[[int], bool] = lambda i: False,
 ) -> list[tuple[Span, list[int]]]:
-    """Paragraphs as (span, indexes of their lines); ``opens(i)`` says line i starts one."""
+    """Paragraphs as (span, indexes of their lines); ``opens(i)`` says line i starts one,
+    ``joins(i)`` that it goes on from the line before (the second half of a split label)."""
     if not wrapped:
-        return _lines_as_paragraphs(work, all_lines, opens)
+        return _lines_as_paragraphs(work, all_lines, opens, joins)
     paragraphs: list[tuple[Span, list[int]]] = []
     current: list[int] = []
     for i, line in enumerate(all_lines):
@@ -39,14 +44,18 @@ def group(
 
 
 def _lines_as_paragraphs(
-    work: str, all_lines: list[Line], opens: Callable[[int], bool]
+    work: str, all_lines: list[Line], opens: Callable[[int], bool], joins: Callable[[int], bool]
 ) -> list[tuple[Span, list[int]]]:
     """One paragraph per line, except that a line broken off mid-sentence (no closing
     punctuation, the next line going on in lower case) is joined to the next."""
     paragraphs: list[tuple[Span, list[int]]] = []
     current: list[int] = []
     for i, line in enumerate(all_lines):
-        if current and not _continues(work, all_lines[current[-1]], line, opens(i)):
+        if (
+            current
+            and not joins(i)
+            and not _continues(work, all_lines[current[-1]], line, opens(i))
+        ):
             paragraphs.append(_close(all_lines, current))
             current = []
         current.append(i)

@@ -117,7 +117,10 @@ def _read_page(
         for i, label in found.items()
         if label.side is not None or label.all_caps or label.mid_line
     }
-    grouped = paragraphs.group(work, all_lines, wrapped, lambda i: i in opens_mid)
+    split = {i + 1 for i, label in found.items() if label.span.end > all_lines[i].end}
+    grouped = paragraphs.group(
+        work, all_lines, wrapped, lambda i: i in opens_mid, lambda i: i in split
+    )
     work = paragraphs.unwrap(work, [span for span, _ in grouped])
     paras = [
         Para(
@@ -181,6 +184,13 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
                     accepted[i] = found
                     break
     accepted.update(_period_labels(work, all_lines, first))
+    for i in sorted(first):
+        if i > 0 and i - 1 not in first:
+            prev = all_lines[i - 1]
+            joined = labels.join_split(work, (prev.start, prev.end), first[i])
+            if joined is not None:
+                del first[i]
+                first[i - 1] = joined
     for i, label in first.items():
         if label.designation is not None and label.designation.title and known:
             line = all_lines[i]

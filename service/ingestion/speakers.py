@@ -145,7 +145,9 @@ def resolve(
             if label.designation.contextual and title:
                 slot.person = registry.by_title(title)
                 if slot.person is None:
-                    found = offices.holder(title, item.page.date, country)
+                    found = offices.holder(title, item.page.date, country) or (
+                        offices.holder_named_in(title, item.page.date, _header_texts(item.page))
+                    )
                     if found is not None:
                         slot.person = registry.add(found.name_tokens, title=found.title)
                         slot.title = slot.title or found.title
@@ -210,9 +212,13 @@ def _presiding(page: EventPage) -> list[tuple[list[str], str]]:
     return found
 
 
+def _header_texts(page: EventPage) -> list[str]:
+    return [page.title or "", *page.lede]
+
+
 def _header_people(page: EventPage) -> list[Designation]:
     found: list[Designation] = []
-    for text in [page.title or "", *page.lede]:
+    for text in _header_texts(page):
         found.extend(namefinder.people(text))
     return found
 
