@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from service.ingestion.figure_lexicon import lexicon
+from service.ingestion.numbers import find_numbers
 from service.ingestion.vocabulary import is_demonym
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][A-Za-z’'-]*[A-Za-z]|[A-Za-z]")
@@ -66,11 +67,14 @@ def _is_stop(word: str) -> bool:
     return lower in lex.stopwords or word in lex.months or lower in lex.vague
 
 
-def _ends_phrase(word: str, so_far: int) -> bool:
-    """A function word or adverb, or a verb form after the noun ("individuals crossed")."""
+def _ends_phrase(word: str, so_far: int, previous: str = "") -> bool:
+    """A function word or adverb, or a verb form after the noun ("individuals crossed"); not
+    a participle after an adverb ("highly trained troops")."""
     lower = word.lower()
     if _is_stop(word):
         return True
+    if previous.lower().endswith("ly"):
+        return False
     return so_far > 0 and (lower.endswith("ed") or lower.endswith("ing"))
 
 
@@ -101,7 +105,7 @@ def noun_phrase_after(
                 i += 2
                 continue
             break
-        if _ends_phrase(word, len(words)):
+        if _ends_phrase(word, len(words), words[-1][0] if words else ""):
             break
         words.append(tokens[i])
         i += 1
@@ -133,7 +137,9 @@ def is_count_noun_phrase(phrase: Phrase) -> bool:
         return True  # "people", "servicemen"
     if _is_possessive(head):
         return False
-    if head[0].isupper() and len(phrase.words) == 1 and not is_demonym(head):
+    if is_demonym(head):
+        return lower.endswith("s")  # "Iraqis", "Israelis" (not "Iraqi")
+    if head[0].isupper() and len(phrase.words) == 1:
         return False
     if lower in lex.not_plural or not lower.endswith("s"):
         return False
@@ -152,6 +158,33 @@ def of_phrase(text: str, pos: int, end: int) -> Phrase | None:
             break
         skip = word_end
     return noun_phrase_after(text, skip, end)
+
+
+def partitive_phrase(text: str, pos: int, end: int, *, owned: bool = False) -> Phrase | None:
+    """The things counted in "two of our citizens", "55 of the nation’s biggest corporations"
+    (right after ``pos``): a determiner after "of" (with ``owned``, a possessive one: "our"),
+    then a plural noun phrase, of which the part after a possessive ("nation’s") is kept."""
+    match = _OF.match(text, pos, end)
+    if not match:
+        return None
+    tokens = _tokens_after(text, match.end() - 1, end)
+    lex = lexicon()
+    wanted = lex.possessive_determiners if owned else lex.determiners
+    if not tokens or tokens[0][0].lower() not in wanted:
+        return None
+    phrase = noun_phrase_after(text, tokens[0][2], end, coordination=False)
+    if phrase is None:
+        return None
+    words, ends = list(phrase.words), list(phrase.ends)
+    owners = [i for i, word in enumerate(words[:-1]) if _is_possessive(word)]
+    if owners:
+        cut = owners[-1] + 1
+        start = ends[cut - 1] + 1
+        words, ends = words[cut:], ends[cut:]
+        phrase = Phrase(start, ends[-1], tuple(words), tuple(ends))
+    if find_numbers(text, phrase.start, phrase.end):
+        return None  # "three of the four longest": a number of a number
+    return count_noun_phrase(phrase)
 
 
 def predicate_phrase(text: str, pos: int, end: int) -> Phrase | None:

@@ -56,6 +56,7 @@ class Lexicon:
     counted_spelling: dict[str, str]
     abbreviations: frozenset[str]
     determiners: frozenset[str]
+    possessive_determiners: frozenset[str]
     temporal_after: re.Pattern[str]
     pound_money_cues: re.Pattern[str]
     pound_mass_cues: re.Pattern[str]
@@ -176,6 +177,7 @@ def lexicon() -> Lexicon:
         counted_spelling={str(k).lower(): str(v) for k, v in words["counted_spelling"].items()},
         abbreviations=_words(words, "abbreviations"),
         determiners=_words(words, "determiners"),
+        possessive_determiners=_words(words, "possessive_determiners"),
         pound_money_cues=_cues(units["pound_money_cues"]),
         pound_mass_cues=_cues(units["pound_mass_cues"]),
         temporal_after=re.compile(

@@ -381,14 +381,19 @@ def _is_point_in_time(text: str, draft: _Draft, number_start: int, lo: int, hi: 
 
 def _as_count(text: str, draft: _Draft, lo: int, hi: int) -> None:
     """Make a unit-less number a count when a plural noun follows ("12,500 crimes")."""
+    if draft.value < 2 and not draft.scaled:
+        return
+    partitive = counted.partitive_phrase(text, draft.end, hi, owned=draft.spelled_small)
+    if partitive is not None:  # "two of our citizens": the number counts citizens
+        draft.kind, draft.unit, draft.end = FigureKind.COUNT, "count", partitive.end
+        draft.counted = counted.clean(partitive.words)
+        return
     phrase = counted.noun_phrase_after(text, draft.end, hi)
     if phrase is None:
         return
     draft.phrase = phrase
     phrase = counted.count_noun_phrase(phrase)
     if phrase is None or draft.spelled_small:
-        return
-    if draft.value < 2 and not draft.scaled:
         return
     if _name_before(text, draft.start, lo):
         return  # a name with a number: "Trump 45", "Bucharest 9"
@@ -523,6 +528,8 @@ def _counted(text: str, draft: _Draft, clause_start: int, hi: int) -> str | None
     if draft.kind is FigureKind.DURATION and draft.hyphenated:  # "a five-year farm bill"
         after = counted.noun_phrase_after(text, draft.core_end, hi, max_words=3)
         return counted.clean(after.words) if after and after.words[0][0].islower() else None
+    if draft.kind is FigureKind.COUNT and not draft.counted:  # "job gains averaged 116,000"
+        return counted.subject_before(text, clause_start, draft.start)
     if draft.kind in (FigureKind.COUNT, FigureKind.DURATION):
         return draft.counted
     phrase = counted.of_phrase(text, draft.core_end, hi)
