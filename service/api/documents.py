@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, parse
 
-from service.api.caches import ByteLRU
+from service.api.caches import ByteLRU, query_weight
 from service.api.inputs import Site, argument_sites
 
-# What an entry costs per character of its query text, roughly: the text (the key), the AST.
-BYTES_PER_CHAR = 24
 CACHE_BYTES = 64 * 1024 * 1024
 
 OperationSites = tuple[OperationDefinitionNode, tuple[Site, ...]] | None
@@ -26,7 +24,6 @@ class Parsed:
     """A document (None: it does not parse) and, per operation name, its argument sites."""
 
     document: DocumentNode | None
-    weight: int
     operations: dict[str | None, OperationSites] = field(default_factory=dict)
 
 
@@ -34,7 +31,7 @@ class ParsedDocuments:
     def __init__(self, schema: GraphQLSchema, max_tokens: int) -> None:
         self.schema = schema
         self.max_tokens = max_tokens
-        self.cache: ByteLRU[str, Parsed] = ByteLRU(CACHE_BYTES, lambda p: p.weight)
+        self.cache: ByteLRU[str, Parsed] = ByteLRU(CACHE_BYTES)
 
     def parsed(self, query: str) -> Parsed:
         found = self.cache.get(query)
@@ -43,8 +40,8 @@ class ParsedDocuments:
                 document: DocumentNode | None = parse(query, max_tokens=self.max_tokens)
             except GraphQLError:
                 document = None  # the executor reports the syntax error
-            found = Parsed(document, BYTES_PER_CHAR * len(query) + 1024)
-            self.cache.put(query, found)
+            found = Parsed(document)
+            self.cache.put(query, found, query_weight(query))
         return found
 
     def operation_sites(self, query: str, operation_name: str | None) -> OperationSites:

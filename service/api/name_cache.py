@@ -20,11 +20,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
+from cachetools import LRUCache
 
 from service.storage.notifications import NAMES_CHANNEL
 
@@ -53,7 +53,9 @@ class NameCache:
         self.max_entries = max_entries
         self.generation = 0
         self.active = False
-        self._entries: OrderedDict[Key, tuple[Match, ...]] = OrderedDict()
+        # cachetools' LRU, as every cache of the API (service.api.caches); keys are at most
+        # MAX_CACHED_NAME characters, so the count bounds the bytes too.
+        self._entries: LRUCache[Key, tuple[Match, ...]] = LRUCache(maxsize=max(max_entries, 1))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -62,20 +64,15 @@ class NameCache:
         """The stored matches for ``key`` (a new list), or None: not stored, or inactive."""
         if not self.active:
             return None
-        found = self._entries.get(key)
-        if found is None:
-            return None
-        self._entries.move_to_end(key)
-        return list(found)
+        found = self._entries.get(key)  # marks it recently used
+        return None if found is None else list(found)
 
     def put(self, key: Key, matches: Sequence[Match], generation: int) -> None:
         """Keep ``matches`` if nothing was invalidated since ``generation`` was read."""
         if not self.active or generation != self.generation or len(key[1]) > MAX_CACHED_NAME:
             return
-        self._entries[key] = tuple(matches)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        if self.max_entries > 0:
+            self._entries[key] = tuple(matches)  # the least recently used go first
 
     def invalidate(self) -> None:
         """Forget everything, and refuse results of look-ups already under way."""

@@ -4,10 +4,11 @@
 what ``python -m service export-schema`` prints to schema/schema.graphql.
 
 Per request, in order: the lexer stops at MAX_QUERY_TOKENS; parsing and validation are cached
-(LRU, keyed by query text and by document); validation (service.api.rules, shared with the
-compiler) limits depth (MAX_QUERY_DEPTH, introspection fields excepted), aliases (MAX_ALIASES),
-name length and cost (MAX_QUERY_COST) and, with INTROSPECTION=false, refuses introspection;
-unexpected errors are masked with a request id.
+(service.api.document_cache: by query text, bounded by bytes, large new documents off the
+event loop); validation (service.api.rules, shared with the compiler) limits depth
+(MAX_QUERY_DEPTH, introspection fields excepted), aliases (MAX_ALIASES), name length and cost
+(MAX_QUERY_COST) and, with INTROSPECTION=false, refuses introspection; unexpected errors are
+masked with a request id.
 """
 
 from __future__ import annotations
@@ -20,19 +21,15 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
 )
 
+from service.api.document_cache import document_caches
 from service.api.masking import MaskInternalErrors, SqlStatementCount, log_errors
 from service.api.resolvers.mutation import Mutation
 from service.api.resolvers.query import Query
 from service.api.rules import validation_rules
 from service.api.types.entities import NODE_TYPES
 from service.config import Settings
-
-# Distinct query texts (and documents) kept parsed/validated; bounded against cache flooding.
-CACHE_SIZE = 512
 
 
 class ServiceSchema(strawberry.Schema):
@@ -49,15 +46,16 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     rules = list(validation_rules(settings))
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
+    parsing, validation = document_caches()
     return ServiceSchema(
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: ParserCache(maxsize=CACHE_SIZE),
+            parsing,
             lambda: AddValidationRules(rules),
-            lambda: ValidationCache(maxsize=CACHE_SIZE),
+            validation,
             MaskInternalErrors,
             SqlStatementCount,
         ],

@@ -8,10 +8,12 @@ on what "the same name" means. Keys are for comparison only and are never displa
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from importlib import resources
 
 import yaml
+from cachetools import LRUCache
 from unidecode import unidecode
 
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
@@ -40,7 +42,22 @@ def fold_word(word: str) -> str:
     return word
 
 
-@cache
+# Folded keys kept per process: bounded in count, and names over _CACHED_NAME_CHARS are folded
+# but not kept, so the cache holds at most about FOLD_CACHE_SIZE x 2 x 200 characters (an
+# unbounded functools.cache grew by the size of every distinct name any client sent).
+FOLD_CACHE_SIZE = 8192
+_CACHED_NAME_CHARS = 200
+_folded: LRUCache[str, str] = LRUCache(maxsize=FOLD_CACHE_SIZE)
+_folded_lock = threading.Lock()  # cachetools' caches are not thread-safe
+
+
 def fold_name(name: str) -> str:
     """The comparison key of a name: ``fold_name("NAZARBAYEV") == fold_name("Nazarbaev")``."""
-    return " ".join(fold_word(w) for w in plain(name).split())
+    with _folded_lock:
+        found = _folded.get(name)
+    if found is None:
+        found = " ".join(fold_word(w) for w in plain(name).split())
+        if len(name) <= _CACHED_NAME_CHARS:
+            with _folded_lock:
+                _folded[name] = found
+    return found

@@ -10,7 +10,6 @@ INTROSPECTION setting needs no rule here.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from graphql import (
@@ -29,6 +28,7 @@ from graphql.language.visitor import Visitor
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from service.api.caches import ByteLRU, query_weight
 from service.api.compiler.errors import Decline
 from service.api.rules import validation_rules
 from service.config import Settings
@@ -65,9 +65,11 @@ def _directive_variables(nodes: list[Node]) -> tuple[str, ...]:
 
 
 class Documents:
-    """LRU of query text -> validated document (or None: declined)."""
+    """LRU of query text -> validated document (or a Decline), bounded by bytes."""
 
-    def __init__(self, schema: GraphQLSchema, settings: Settings, size: int = 512) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, settings: Settings, max_bytes: int = 64 * 1024 * 1024
+    ) -> None:
         self.schema = schema
         self.max_tokens = settings.max_tokens
         self.rules = (
@@ -76,38 +78,32 @@ class Documents:
             MaybeNullValidationRule,
             OneOfInputValidationRule,
         )
-        self.size = size
-        self._cache: OrderedDict[str, DocumentNode | None] = OrderedDict()
-        self._operations: OrderedDict[tuple[str, str | None], Operation | Decline] = OrderedDict()
+        self._cache: ByteLRU[str, DocumentNode | Decline] = ByteLRU(max_bytes)
+        self._operations: ByteLRU[tuple[str, str | None], Operation | Decline] = ByteLRU(
+            max_bytes // 4
+        )
 
     def operation(self, query: str, name: str | None) -> Operation:
         """The query operation ``name`` of ``query`` (cached, as declines are)."""
         key = (query, name)
-        try:
-            found = self._operations[key]
-            self._operations.move_to_end(key)
-        except KeyError:
+        found = self._operations.get(key)
+        if found is None:
             try:
                 found = operation(self.document(query), name)
             except Decline as declined:
                 found = declined
-            self._operations[key] = found
-            if len(self._operations) > self.size:
-                self._operations.popitem(last=False)
+            self._operations.put(key, found, query_weight(query))
         if isinstance(found, Decline):
             raise Decline(*found.args)
         return found
 
     def document(self, query: str) -> DocumentNode:
-        try:
-            found = self._cache[query]
-            self._cache.move_to_end(query)
-        except KeyError:
-            found = self._cache[query] = self._load(query)
-            if len(self._cache) > self.size:
-                self._cache.popitem(last=False)
+        found = self._cache.get(query)
         if found is None:
-            raise Decline("invalid document")
+            found = self._load(query) or Decline("invalid document")
+            self._cache.put(query, found, query_weight(query))
+        if isinstance(found, Decline):
+            raise Decline(*found.args)
         return found
 
     def _load(self, query: str) -> DocumentNode | None:

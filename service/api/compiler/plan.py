@@ -32,6 +32,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_directive_values
 from graphql.language import Visitor, visit
 
+from service.api.caches import ByteLRU, query_weight
 from service.api.compiler.document import Operation
 from service.api.compiler.errors import Decline
 
@@ -187,31 +188,27 @@ class _Collector:
 
 
 class Plans:
-    """LRU of (query, operation, @skip/@include values) -> root selections."""
+    """LRU of (query, operation, @skip/@include values) -> root selections, bounded by bytes."""
 
     def __init__(
         self,
         schema: GraphQLSchema,
         check: Callable[[tuple[Selection, ...]], None],
-        size: int = 512,
+        max_bytes: int = 32 * 1024 * 1024,
     ) -> None:
         self.schema = schema
         self.check = check
-        self.size = size
-        self._cache: OrderedDict[tuple[Any, ...], tuple[Selection, ...] | Decline] = OrderedDict()
+        self._cache: ByteLRU[tuple[Any, ...], Plan | Decline] = ByteLRU(max_bytes)
 
     def plan(
         self, query: str, name: str | None, operation: Operation, variables: VariableValues
     ) -> Plan:
         switches = tuple(variables.coerced.get(v) for v in operation.directive_variables)
         key = (query, name, switches)
-        try:
-            found = self._cache[key]
-            self._cache.move_to_end(key)
-        except KeyError:
-            found = self._cache[key] = self._build(operation, variables)
-            if len(self._cache) > self.size:
-                self._cache.popitem(last=False)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._build(operation, variables)
+            self._cache.put(key, found, query_weight(query))
         if isinstance(found, Decline):
             raise Decline(*found.args)
         return found
