@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import database
+from service.api.export import export_routes
 from service.config import Settings
 from service.storage import migrate
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TOO_LARGE = "PAYLOAD_TOO_LARGE"
+REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
 DRAIN_LIMIT = 64 * 1024 * 1024  # excess body read and discarded before answering 413
 
 
@@ -69,8 +71,15 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *_graphql_routes(settings),
+        *export_routes(),
     ]
-    middleware = [Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)]
+    middleware = [
+        Middleware(
+            BodyLimitMiddleware,
+            max_bytes=settings.max_body_bytes,
+            read_timeout=settings.request_read_timeout,
+        )
+    ]
     if settings.cors_origins:
         middleware.insert(
             0,
@@ -131,11 +140,14 @@ async def _load_samples(pool: Any, settings: Settings) -> None:
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` with 413 and a JSON error, before parsing."""
+    """Refuse request bodies over ``max_bytes`` with 413 and a JSON error, before parsing, and
+    drop a client whose body stalls: 408 and the connection closed when no part of it arrives
+    for ``read_timeout`` seconds (uvicorn itself waits for a declared body for ever)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, read_timeout: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -151,7 +163,13 @@ class BodyLimitMiddleware:
 
         async def limited_receive() -> Message:
             nonlocal received, complete
-            message = await receive()
+            if complete:
+                return await receive()  # only http.disconnect is left to wait for
+            try:
+                async with asyncio.timeout(self.read_timeout):
+                    message = await receive()
+            except TimeoutError:
+                raise _BodyStalled from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 complete = not message.get("more_body", False)
@@ -170,6 +188,11 @@ class BodyLimitMiddleware:
             if started:
                 raise
             await self._refuse(receive, send, body_complete=complete)
+        except _BodyStalled:
+            if started:
+                raise
+            log.info("request body stalled for %s s; connection closed", self.read_timeout)
+            await _answer(send, 408, REQUEST_TIMEOUT, "The request body stopped arriving.")
 
     async def _refuse(self, receive: Receive, send: Send, *, body_complete: bool) -> None:
         drained = body_complete or await _drain(receive, DRAIN_LIMIT)
@@ -205,6 +228,22 @@ async def _drain(receive: Receive, limit: int) -> bool:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+class _BodyStalled(Exception):
+    pass
+
+
+async def _answer(send: Send, status: int, code: str, message: str) -> None:
+    """A GraphQL-shaped error, and the connection closed (its request was not read whole)."""
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _content_length(scope: Scope) -> int | None:

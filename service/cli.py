@@ -174,6 +174,11 @@ def serve(settings: Settings, args: argparse.Namespace, started: float) -> int:
             log_level=settings.log_level.lower(),
             proxy_headers=True,
             server_header=False,
+            # Idle keep-alive connections close after 5 s; a stop (Ctrl-C, SIGTERM) waits at
+            # most SHUTDOWN_TIMEOUT for requests in flight; a stalled body is dropped after
+            # REQUEST_READ_TIMEOUT by the app (service.app.BodyLimitMiddleware).
+            timeout_keep_alive=5,
+            timeout_graceful_shutdown=settings.shutdown_timeout,
         )
         label = "GraphiQL" if settings.graphiql else "GraphQL"
         server = AnnouncingServer(config, f"{label}: {public_url(settings)}/graphql", started)

@@ -133,6 +133,18 @@ class Settings:
         _int(1024, 1_000_000_000),
         "Largest accepted HTTP request body.",
     )
+    request_read_timeout: int = setting(
+        "REQUEST_READ_TIMEOUT",
+        10,
+        _int(1, 3600),
+        "Seconds a request body may stall before the client is dropped (408).",
+    )
+    shutdown_timeout: int = setting(
+        "SHUTDOWN_TIMEOUT",
+        10,
+        _int(1, 3600),
+        "Seconds a stop waits for requests in flight before closing them.",
+    )
     max_document_chars: int = setting(
         "MAX_DOCUMENT_CHARS",
         2_000_000,
