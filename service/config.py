@@ -40,19 +40,31 @@ def _int(minimum: int, maximum: int) -> Callable[[str, str], int]:
     return parse
 
 
+def _without_password(url: str) -> str:
+    """The URL as it may be shown in an error: any password replaced by ***."""
+    at = url.rfind("@")
+    if at < 0:
+        return url
+    head, tail = url[:at], url[at:]
+    scheme, sep, userinfo = head.rpartition("://")
+    user, colon, _ = userinfo.partition(":")
+    return f"{scheme}{sep}{user}{colon}{'***' if colon else ''}{tail}"
+
+
 def _database_url(name: str, raw: str) -> str | None:
     raw = raw.strip()
     if not raw:
         return None
-    parts = urlsplit(raw)
-    if parts.scheme not in {"postgresql", "postgres"} or not (parts.hostname or parts.query):
-        raise ConfigError(
-            f"{name} must look like postgresql://user:password@host:5432/dbname (got {raw!r})"
-        )
+    shown = _without_password(raw)
     try:
+        parts = urlsplit(raw)
         _ = parts.port
     except ValueError:
-        raise ConfigError(f"{name} has an invalid port: {raw!r}") from None
+        raise ConfigError(f"{name} is not a valid URL (port or address): {shown!r}") from None
+    if parts.scheme not in {"postgresql", "postgres"} or not (parts.hostname or parts.query):
+        raise ConfigError(
+            f"{name} must look like postgresql://user:password@host:5432/dbname (got {shown!r})"
+        )
     return raw
 
 

@@ -207,7 +207,10 @@ async def readiness(pool: asyncpg.Pool, head: str) -> str | None:
                 else None
             )
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        return f"database unreachable: {describe(exc)}"
+        # The details (exception class, server message, addresses) go to the log, not to the
+        # public endpoint.
+        log.info("not ready: database unreachable (%s)", describe(exc))
+        return "database unreachable"
     if current is None:
         return f"migrations not applied (expected revision {head}); run `python -m service migrate`"
     if current != head:
