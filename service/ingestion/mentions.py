@@ -19,12 +19,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from service.ingestion.model import Mention, Span
-from service.ingestion.vocabulary import Surface, is_function_word, surfaces
+from service.ingestion.model import Mention, Span, TopicKind
+from service.ingestion.vocabulary import Surface, is_function_word, surfaces, topic_by_name
 
 _WORD_END = re.compile(r"\w(?!\w)")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z][\w’'-]*) $")
 _NEXT_WORD = re.compile(r" ([A-Z][a-z])")
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][\w’'-]*")
+_NAME_BEFORE = re.compile(r"([A-Z][\w’'.-]*)[ \t]+$")
 
 
 def _key(text: str) -> str:
@@ -93,12 +95,36 @@ def _looks_like_person(text: str, start: int, end: int) -> bool:
     return bool(before) and before.group(1)[0].isupper() and not is_function_word(before.group(1))
 
 
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """Whether the hit is one word of a longer capitalised name: "Syrian National Dialogue
+    Congress", "Congress Party", "the Krasnoye Znamya Severa newspaper", "the newspaper Golos
+    Chitatelya". A place or nationality before it ("US media", "Australian media") or a word
+    that only starts a sentence ("The") is no name."""
+    if _NAME_AFTER.match(text, end):
+        return True
+    before = _NAME_BEFORE.search(text, max(0, start - 40), start)
+    if not before:
+        return False
+    word = before.group(1)
+    if is_function_word(word) or _at_sentence_start(text, before.start()):
+        return False
+    place = topic_by_name(word)
+    return place is None or place.kind is not TopicKind.PLACE
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    opening = text[max(0, pos - 3) : pos].strip()
+    return not opening or opening[-1] in '.!?:"“(['
+
+
 def _accept(text: str, start: int, end: int) -> Surface | None:
     hit = text[start:end]
     for surface in _matcher().by_key.get(_key(hit), ()):
         if not _case_fits(surface, hit):
             continue
         if surface.first_name and _looks_like_person(text, start, end):
+            continue
+        if surface.standalone and _inside_name(text, start, end):
             continue
         return surface
     return None

@@ -35,6 +35,7 @@ class Surface:
     category: Category
     ref: str | None  # organisation or topic slug; None for a blocker
     first_name: bool = False  # a place that is also a first name ("Jordan")
+    standalone: bool = False  # not when part of a longer capitalised name ("... Dialogue Congress")
 
     @property
     def exact(self) -> bool:
@@ -102,7 +103,10 @@ def _organisations(raw: dict[str, Any]) -> tuple[list[OrganisationRef], list[Sur
                 aliases=aliases,
             )
         )
-        surfaces += [Surface(f, "organisation", entry["slug"]) for f in forms]
+        alone = set(entry.get("standalone", []))
+        surfaces += [
+            Surface(f, "organisation", entry["slug"], standalone=f in alone) for f in forms
+        ]
     surfaces += [Surface(f, "blocker", None) for b in raw.get("blockers", []) for f in expand(b)]
     return refs, surfaces
 
@@ -148,12 +152,24 @@ def _places(raw: dict[str, Any]) -> tuple[list[TopicRef], list[Surface], set[str
 
 
 def _themes(raw: dict[str, Any]) -> tuple[list[TopicRef], list[Surface]]:
+    """Themes with their phrases in both spellings, and their negative contexts as blockers."""
+    pairs = raw.get("spelling_variants", [])
     refs: list[TopicRef] = []
     surfaces: list[Surface] = []
     for theme in raw["themes"]:
         refs.append(TopicRef(slug=theme["slug"], name=theme["name"], kind=TopicKind.THEME))
-        forms = dict.fromkeys(f for p in theme["phrases"] for f in expand(p))
-        surfaces += [Surface(f, "topic", theme["slug"]) for f in forms]
+        forms = dict.fromkeys(
+            v for p in theme["phrases"] for f in expand(p) for v in _spelling_variants(f, pairs)
+        )
+        alone = bool(theme.get("not_beside_names"))
+        surfaces += [Surface(f, "topic", theme["slug"], standalone=alone) for f in forms]
+        blocked = dict.fromkeys(
+            v
+            for p in theme.get("not_in", [])
+            for f in expand(p)
+            for v in _spelling_variants(f, pairs)
+        )
+        surfaces += [Surface(f, "blocker", None) for f in blocked if f not in forms]
     return refs, surfaces
 
 
