@@ -45,6 +45,8 @@ _LIST = re.compile(
     r"(?:even\s+|perhaps\s+|maybe\s+|up\s+to\s+)?"
 )
 _SPACES = re.compile(r"\s+")
+# A figure shortly before "in N days" makes it the time taken: "220 million shots in 100 days".
+_RATE_BEFORE = re.compile(r"\d[\d,.]*(?:\s+(?:thousand|million|billion))?\s+[A-Za-z][^.;:!?]*$")
 _NUMBER_NEXT = re.compile(
     r"[ \t]*\n?[ \t]*-?[ \t]*[$€£]?(?:\d|(?:one|two|three|four|five|a)\b)", re.I
 )
@@ -373,10 +375,11 @@ def _is_point_in_time(text: str, draft: _Draft, number_start: int, lo: int, hi: 
     lex = lexicon()
     if lex.temporal_after.match(text, draft.end, hi):
         return True
-    return any(
-        lex.temporal_before.search(text, max(lo, pos - 20), pos)
-        for pos in {number_start, draft.start}
-    )
+    for pos in {number_start, draft.start}:
+        cue = lex.temporal_before.search(text, max(lo, pos - 20), pos)
+        if cue and not _RATE_BEFORE.search(text, max(lo, cue.start() - 50), cue.start()):
+            return True
+    return False
 
 
 def _as_count(text: str, draft: _Draft, lo: int, hi: int) -> None:

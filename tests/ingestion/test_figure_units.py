@@ -117,3 +117,12 @@ def test_an_explicit_dollar_keeps_its_currency(sentence: str, text: str, unit: s
 def test_a_range_of_bare_and_explicit_dollars() -> None:
     found = figure("It is about $20 to 30 US dollars.", "about $20 to 30 US dollars")
     assert (found.value, found.high, found.unit) == (20, 30, "USD")
+
+
+def test_basis_points_are_a_percentage_unit() -> None:
+    # fomc-2024-09-18
+    sentence = (
+        "The market is pricing in, basically by the end of next year, 200 basis points of cuts."
+    )
+    found = figure(sentence, "200 basis points")
+    assert (found.value, found.unit, found.kind) == (200, "basis_points", FigureKind.PERCENTAGE)

@@ -657,6 +657,13 @@ def test_dates_and_ages_written_as_durations_are_not_figures(sentence: str) -> N
     assert [f for f in figures(sentence) if f.kind is FigureKind.DURATION] == []
 
 
+def test_the_time_a_figure_took_stays_a_duration() -> None:
+    # whitehouse-2021-04-28: "in 100 days" after a figure is the time taken, not a date
+    sentence = "After I promised 100 million COVID-19 vaccine shots in 100 days – we did it."
+    found = figure(sentence, "100 days")
+    assert (found.value, found.unit, found.kind) == (100, "day", FigureKind.DURATION)
+
+
 # ---------------------------------------------------------------- never figures
 
 
