@@ -129,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"where to write it (default: {DEFAULT_SCHEMA_PATH})",
     )
     p.set_defaults(handler=export_schema_command)
+
+    from service.cli_data import add_commands  # export, dump, restore
+
+    add_commands(commands)
     return parser
 
 
@@ -414,6 +418,9 @@ def _print_summary(outcomes: list[FileOutcome]) -> None:
     from rich.table import Table
 
     labels = {"created": "created", "present": "already present", "refused": "refused"}
+    if not sys.stdout.isatty():
+        _print_plain_summary(outcomes, labels)
+        return
     table = Table(title="ingest")
     for column in ("file", "result", "document", "reason"):
         table.add_column(column)
@@ -421,10 +428,28 @@ def _print_summary(outcomes: list[FileOutcome]) -> None:
         reason = f"{o.code}: {o.message}" if o.code else ""
         document = "" if o.document_id is None else str(o.document_id)
         table.add_row(str(o.path), labels[o.status], document, reason)
-    console = Console(width=200) if not sys.stdout.isatty() else Console()
+    console = Console()
     console.print(table)
-    counts = {status: sum(o.status == status for o in outcomes) for status in labels}
-    console.print(
+    console.print(_totals(outcomes))
+
+
+def _print_plain_summary(outcomes: list[FileOutcome], labels: dict[str, str]) -> None:
+    """One whole tab-separated line per file, for logs and pipes: a table would cut long
+    paths and reasons to the width of a terminal that is not there."""
+    print("file\tresult\tdocument\treason")
+    for o in outcomes:
+        reason = f"{o.code}: {o.message}" if o.code else ""
+        document = "" if o.document_id is None else str(o.document_id)
+        print(f"{o.path}\t{labels[o.status]}\t{document}\t{' '.join(reason.split())}")
+    print(_totals(outcomes))
+
+
+def _totals(outcomes: list[FileOutcome]) -> str:
+    counts = {
+        status: sum(o.status == status for o in outcomes)
+        for status in ("created", "present", "refused")
+    }
+    return (
         f"{counts['created']} created, {counts['present']} already present, "
         f"{counts['refused']} refused"
     )
