@@ -4,11 +4,10 @@
 what ``python -m service export-schema`` prints to schema/schema.graphql.
 
 Per request, in order: the lexer stops at MAX_QUERY_TOKENS; parsing and validation are cached
-(service.api.document_cache: by query text, bounded by bytes, large new documents off the
-event loop); validation (service.api.rules, shared with the compiler) limits depth
-(MAX_QUERY_DEPTH, introspection fields excepted), aliases (MAX_ALIASES), name length and cost
-(MAX_QUERY_COST) and, with INTROSPECTION=false, refuses introspection; unexpected errors are
-masked with a request id.
+(service.api.document_cache: by query text, bounded by bytes); validation (service.api.rules,
+shared with the compiler) limits depth (MAX_QUERY_DEPTH, introspection fields excepted),
+aliases (MAX_ALIASES), name length and cost (MAX_QUERY_COST) and, with INTROSPECTION=false,
+refuses introspection; unexpected errors are masked with a request id.
 """
 
 from __future__ import annotations
