@@ -126,6 +126,15 @@ class Registry:
 
     def __init__(self) -> None:
         self.persons: list[Person] = []
+        # Indexes, so that a page of many names is resolved in linear time.
+        self._by_surname: dict[str, list[Person]] = {}
+        self._by_reference: dict[int, Person] = {}
+
+    def _new(self, name: list[str]) -> Person:
+        person = Person(forms=[name])
+        self.persons.append(person)
+        self._by_surname.setdefault(person.surname, []).append(person)
+        return person
 
     # ------------------------------------------------------------ adding names
 
@@ -146,8 +155,7 @@ class Registry:
         if person is None:
             if not create:
                 return None
-            person = Person()
-            self.persons.append(person)
+            person = self._new(name)
         if name not in person.forms:
             person.forms.append(name)
         person.add_title(title)
@@ -165,7 +173,7 @@ class Registry:
     ) -> Person | None:
         """A surname alone: the one person of the page with that surname, else nobody."""
         surname = " ".join(_fold_tokens(name))
-        candidates = [p for p in self.persons if p.surname == surname]
+        candidates = list(self._by_surname.get(surname, ()))
         if len(candidates) > 1 and title:
             wanted = _normal_title(title)
             titled = [p for p in candidates if wanted in {_normal_title(t) for t in p.titles}]
@@ -175,8 +183,7 @@ class Registry:
         if candidates:
             person = candidates[0]
         elif create:
-            person = Person(forms=[name])
-            self.persons.append(person)
+            person = self._new(name)
         else:
             return None
         if name not in person.forms:
@@ -202,16 +209,12 @@ class Registry:
 
     def _match_full(self, name: list[str]) -> Person | None:
         ref = _reference_by_name().get(fold_name(" ".join(name)))
-        if ref is not None:
-            for p in self.persons:
-                if p.reference is ref:
-                    return p
+        if ref is not None and id(ref) in self._by_reference:
+            return self._by_reference[id(ref)]
         sur = " ".join(_fold_tokens(surname_tokens(name)))
         given = set(_fold_tokens(given_tokens(_strip_patronymics(name))))
         matches = []
-        for p in self.persons:
-            if p.surname != sur:
-                continue
+        for p in self._by_surname.get(sur, ()):
             theirs = p.given()
             if not theirs or not given or given <= theirs or theirs <= given:
                 matches.append(p)
@@ -228,9 +231,10 @@ class Registry:
             ref = _reference_by_title().get(fold_name(f"{title} {' '.join(name)}"))
         if ref is None:
             return
-        if any(p.reference is ref for p in self.persons if p is not person):
+        if self._by_reference.get(id(ref), person) is not person:
             return
         person.reference = ref
+        self._by_reference[id(ref)] = person
 
     # ------------------------------------------------------------ address forms
 
@@ -245,7 +249,7 @@ class Registry:
                 person = self._match_full([given, surname])
             if person is None:
                 ref = _reference_by_name().get(fold_name(form))
-                person = next((p for p in self.persons if ref and p.reference is ref), None)
+                person = self._by_reference.get(id(ref)) if ref else None
             if person is None:
                 person = self.by_given(given)
             if person is not None:

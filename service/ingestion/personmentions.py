@@ -14,6 +14,7 @@ from service.ingestion.model import Span
 from service.ingestion.people import Person, Registry
 
 _MIN_SURNAME = 4
+_WORD = re.compile(r"[^\W_]+")
 
 
 class Finder:
@@ -22,12 +23,14 @@ class Finder:
     def __init__(self, registry: Registry, speakers: set[int]) -> None:
         self.registry = registry
         self.speakers = speakers  # id() of the people who speak on the page
-        self._pattern: re.Pattern[str] | None = None
+        self._compiled = False
         self._owner: dict[str, Person] = {}
+        self._by_words: dict[tuple[str, ...], list[str]] = {}
+        self._longest = 0
 
-    def _compile(self) -> re.Pattern[str]:
-        if self._pattern is not None:
-            return self._pattern
+    def _compile(self) -> None:
+        if self._compiled:
+            return
         forms: dict[str, Person | None] = {}
         surnames: dict[str, list[Person]] = {}
         for person in self.registry.persons:
@@ -52,19 +55,43 @@ class Finder:
             if len(people) == 1 and len(sur) >= _MIN_SURNAME:
                 _own(forms, sur, people[0])
         self._owner = {k: v for k, v in forms.items() if v is not None}
-        if not self._owner:
-            self._pattern = re.compile(r"(?!x)x")
-        else:
-            alternation = "|".join(re.escape(f) for f in sorted(self._owner, key=len, reverse=True))
-            self._pattern = re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-])")
-        return self._pattern
+        for form in self._owner:
+            key = tuple(_WORD.findall(form))
+            if key:
+                self._by_words.setdefault(key, []).append(form)
+                self._longest = max(self._longest, len(key))
+        self._compiled = True
 
     def find(self, text: str, span: Span) -> list[tuple[Person, Span]]:
-        pattern = self._compile()
-        return [
-            (self._owner[m.group()], Span(m.start(), m.end()))
-            for m in pattern.finditer(text, span.start, span.end)
-        ]
+        """The forms found in ``text[span]``, longest first, each as a whole word run.
+
+        Word runs are looked up in a dictionary rather than one alternation of every form,
+        so a page naming thousands of people is still read in linear time.
+        """
+        self._compile()
+        words = list(_WORD.finditer(text, span.start, span.end))
+        found: list[tuple[Person, Span]] = []
+        i = 0
+        while i < len(words):
+            step = 1
+            for n in range(min(self._longest, len(words) - i), 0, -1):
+                forms = self._by_words.get(tuple(w.group() for w in words[i : i + n]))
+                if not forms:
+                    continue
+                start, end = words[i].start(), words[i + n - 1].end()
+                if text[start:end] in forms and _bounded(text, start, end):
+                    found.append((self._owner[text[start:end]], Span(start, end)))
+                    step = n
+                    break
+            i += step
+        return found
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Not part of a longer word or hyphenated name ("Pierre" in "Jean-Pierre")."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-")
 
 
 def _own(forms: dict[str, Person | None], text: str, person: Person) -> None:

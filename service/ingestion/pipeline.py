@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
+from dataclasses import replace
 
 from service.ingestion import (
     analysis,
@@ -53,6 +55,7 @@ DEFAULT_MAX_CHARS = 2_000_000
 _CAPITAL_INITIALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _PRESS_QUESTIONS = 3  # journalists' questions that make an untitled event a press conference
 _PERIOD_REPEATS = 2  # times a full-stop label must recur before the page is read that way
+_MAX_NAME_LOOKUPS = 20  # lone-word labels looked up in the whole text, at most
 # Event kinds a page without speaker labels may be: one person speaking.
 _SPEECH_KINDS = frozenset({EventKind.SPEECH, EventKind.PRESS_BRIEFING})
 
@@ -183,6 +186,7 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
                 if found is not None:
                     accepted[i] = found
                     break
+    lookups: dict[str, list[str] | None] = {}  # a text scan each: bounded, so linear
     accepted.update(_period_labels(work, all_lines, first))
     for i in sorted(first):
         if i > 0 and i - 1 not in first:
@@ -199,9 +203,30 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
             key = fold_name(label.designation.name_text)
             confirmed = bool(key) and key.split()[-1] in surnames
             if not confirmed and (weak_counts[key] < 2 or analysis.is_organisation(key)):
-                continue
+                if not label.all_caps:
+                    continue  # "Subjects:" is a header field; "WONG:" is printed like a name
+                if key not in lookups and len(lookups) < _MAX_NAME_LOOKUPS:
+                    lookups[key] = _full_name_in_text(work, label.designation.name_text)
+                fuller = lookups.get(key)
+                if fuller is None:
+                    continue
+                label = replace(label, designation=replace(label.designation, name=fuller))
         accepted[i] = label
     return accepted
+
+
+def _full_name_in_text(work: str, surname: str) -> list[str] | None:
+    """ "WONG:" alone is confirmed by the one full name the page gives it ("Senator Penny
+    Wong"); two different given names, or none, leave the lone word unconfirmed."""
+    if not surname.isalpha() or len(surname) < 2:
+        return None
+    pattern = re.compile(rf"\b((?:[A-Z][\w’'\-]+\s+){{1,3}}){re.escape(surname.title())}\b")
+    names = set()
+    for m in pattern.finditer(work):
+        d = designations.parse(f"{m[1]}{surname.title()}")
+        if d is not None and len(d.name) > 1:
+            names.add(tuple(d.name))
+    return list(next(iter(names))) if len(names) == 1 else None
 
 
 def _period_labels(work: str, all_lines: list[Line], first: dict[int, Label]) -> dict[int, Label]:
