@@ -83,6 +83,22 @@ def _colon_optional() -> re.Pattern[str]:
     return re.compile(rf"(?P<label>(?:{forms}))(?:[ \t]{{2,}}|\.[ \t]+)(?=\S)")
 
 
+@cache
+def _abbreviations() -> dict[str, str]:
+    return {
+        str(k).replace(" ", "").replace(".", "").upper(): str(v)
+        for k, v in load("labels")["office_abbreviations"].items()
+    }
+
+
+def _abbreviated_office(core: str) -> Designation | None:
+    """ "PM:", "P M:", "V.P.:" stand for an office, as "THE PRIME MINISTER:" does."""
+    office = _abbreviations().get(core.replace(" ", "").replace(".", "").upper())
+    if office is None or not core.replace(" ", "").replace(".", "").isupper():
+        return None
+    return Designation(title=office.split(), title_known=True, contextual=True)
+
+
 def role_side(core: str) -> str | None:
     """The side a role label speaks for ("Question" -> question), else None."""
     return _roles().get(collapse(core).lower().strip(" ."))
@@ -263,7 +279,7 @@ def _judge(
     outlet = outlets[0] if outlets else None
     if side:
         return Label(raw, Span(lstart, lend), body_start, side, None, (), tuple(notes), outlet)
-    designation = designations.parse(core, known)
+    designation = _abbreviated_office(core) or designations.parse(core, known)
     if designation is None:
         return None
     return Label(

@@ -140,7 +140,7 @@ def _read_page(
         raw = turns.build(
             page.body,
             work,
-            markdown=family == "whitehouse" or fm is not None,
+            markdown=family == "whitehouse" or (fm is not None and _is_markdown(work)),
             captions=family == "kremlin",
             title=page.title,
             is_designation=_is_titled_designation,
@@ -250,6 +250,16 @@ def _period_labels(work: str, all_lines: list[Line], first: dict[int, Label]) ->
             and (label.designation.honorific or label.designation.title_known)
         )
     }
+
+
+# Markup only Markdown has: **bold**, [link](url), "# heading", an escaped bracket.
+_MARKDOWN = re.compile(r"\*\*[^*\n]+\*\*|\]\([^)\s]+\)|^#{1,6} \S|\\\[", re.M)
+
+
+def _is_markdown(work: str) -> bool:
+    """Front matter heads Markdown exports and plain-text archives alike (an OCR text's
+    "\\." is no escape)."""
+    return _MARKDOWN.search(work) is not None
 
 
 def _is_titled_designation(text: str) -> bool:
