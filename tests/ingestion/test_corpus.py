@@ -246,6 +246,212 @@ EXPECTED: dict[str, tuple[str, list[dict[str, int]]]] = {
             }
         ],
     ),
+    # Pages from publishers and layouts added later: Australian government transcripts (labels
+    # on a line of their own, running headers, OCR), Federal Reserve transcripts with inline
+    # <NAME> tags, single-speaker speeches and messages (the turn is labelled with the
+    # speaker the header names), and White House pages whose role labels name no one.
+    "au-1975-05-09-whitlam-press-conference-kingston.txt": (
+        "generic",
+        [{"Question": 18, "Prime Minister": 14}],
+    ),
+    "au-1983-11-22-hawke-press-conference-bangkok.txt": (
+        "generic",
+        [{"PM": 1, "JOURNALIST": 1, "P M": 1}],
+    ),
+    "au-1996-11-20-howard-clinton-joint-press-conference.txt": (
+        "generic",
+        [{"PRIME MINISTER HOWARD": 5, "THE PRESIDENT": 9, "Q": 9}],
+    ),
+    "au-2001-09-12-howard-press-conference-washington.txt": (
+        "generic",
+        [{"PRIME MINISTER": 51, "JOURNALIST": 50}],
+    ),
+    "au-2013-08-17-rudd-wong-carr-joint-press-conference-adelaide.txt": (
+        "generic",
+        [
+            {
+                "PRIME MINISTER": 19,
+                "WONG": 1,
+                "CARR": 1,
+                "JOURNALIST": 15,
+                "PREMIER WEATHERILL": 1,
+                "KIM CARR": 1,
+            }
+        ],
+    ),
+    "au-2016-10-30-turnbull-dutton-joint-press-conference-sydney.txt": (
+        "generic",
+        [{"PRIME MINISTER": 10, "JOURNALIST": 9}],
+    ),
+    "fomc-2021-12-15-powell-press-conference.txt": (
+        "generic",
+        [
+            {
+                "CHAIR POWELL": 29,
+                "MICHELLE SMITH": 18,
+                "RACHEL SIEGEL": 1,
+                "STEVE LIESMAN": 2,
+                "COLBY SMITH": 1,
+                "NICK TIMIRAOS": 3,
+                "HOWARD SCHNEIDER": 3,
+                "JEANNA SMIALEK": 3,
+                "CHRISTOPHER RUGABER": 1,
+                "VICTORIA GUIDA": 2,
+                "OLIVIA ROCKEMAN": 2,
+                "EDWARD LAWRENCE": 1,
+                "MICHAEL MCKEE": 1,
+                "MICHAEL DERBY": 2,
+                "NANCY MARSHALL": 1,
+                "EVAN RYSER": 3,
+                "SCOTT HORSLEY": 1,
+                "BRIAN CHEUNG": 1,
+                "GREG ROBB": 3,
+            }
+        ],
+    ),
+    "fomc-2023-03-22-powell-press-conference.txt": (
+        "generic",
+        [
+            {
+                "CHAIR POWELL": 34,
+                "MICHELLE SMITH": 19,
+                "COLBY SMITH": 2,
+                "STEVE LIESMAN": 2,
+                "NICK TIMIRAOS": 2,
+                "VICTORIA GUIDA": 2,
+                "HOWARD SCHNEIDER": 2,
+                "JEANNA SMIALEK": 2,
+                "MICHAEL MCKEE": 2,
+                "RACHEL SIEGEL": 2,
+                "EDWARD LAWRENCE": 2,
+                "NEIL IRWIN": 1,
+                "CHRIS RUGABER": 1,
+                "KYLE CAMPBELL": 1,
+                "CATARINA SARAIVA": 2,
+                "SIMON RABINOVITCH": 1,
+                "GREG ROBB": 1,
+                "NICOLE GOODKIND": 2,
+                "JEAN YUNG": 1,
+                "NANCY MARSHALL": 3,
+                "JENNIFER SCHONBERGER": 2,
+            }
+        ],
+    ),
+    "fomc-2024-09-18-powell-press-conference.txt": (
+        "generic",
+        [
+            {
+                "CHAIR POWELL": 35,
+                "MICHELLE SMITH": 20,
+                "STEVE LIESMAN": 2,
+                "CHRIS RUGABER": 1,
+                "HOWARD SCHNEIDER": 3,
+                "JEANNA SMIALEK": 1,
+                "NICK TIMIRAOS": 3,
+                "COLBY SMITH": 2,
+                "MICHAEL MCKEE": 2,
+                "RACHEL SIEGEL": 2,
+                "NEIL IRWIN": 1,
+                "EDWARD LAWRENCE": 2,
+                "JO LING KENT": 2,
+                "CATARINA SARAIVA": 2,
+                "VICTORIA GUIDA": 1,
+                "ELIZABETH SCHULZE": 2,
+                "GREG ROBB": 1,
+                "SIMON RABINOVITCH": 1,
+                "MATT EGAN": 1,
+                "KYLE CAMPBELL": 4,
+                "JENNIFER SCHONBERGER": 2,
+            }
+        ],
+    ),
+    "fomc-2025-12-10-powell-press-conference.txt": (
+        "generic",
+        [
+            {
+                "CHAIR POWELL": 33,
+                "MICHELLE SMITH": 16,
+                "HOWARD SCHNEIDER": 3,
+                "STEVE LIESMAN": 2,
+                "COLBY SMITH": 2,
+                "NICK TIMIRAOS": 2,
+                "CLAIRE JONES": 2,
+                "ANDREW ACKERMAN": 3,
+                "EDWARD LAWRENCE": 2,
+                "MICHAEL MCKEE": 2,
+                "VICTORIA GUIDA": 1,
+                "ELIZABETH SCHULZE": 2,
+                "CHRIS RUGABER": 1,
+                "NEIL IRWIN": 2,
+                "MATT EGAN": 2,
+                "MARK HAMRICK": 1,
+            }
+        ],
+    ),
+    "kremlin-news-17559.txt": (
+        "kremlin",
+        [
+            {
+                "President of Russia Vladimir Putin": 1,
+                "Chairman of The Investigative Committee Alexander Bastrykin": 1,
+                "Vladimir Putin": 1,
+            }
+        ],
+    ),
+    "kremlin-news-56963.txt": ("kremlin", [{"Vladimir Putin": 1}]),
+    "kremlin-news-57607.txt": (
+        "kremlin",
+        [
+            {
+                "President of Russia Vladimir Putin": 1,
+                "Prime Minister of Bulgaria Boyko Borissov (retranslated)": 1,
+                "Vladimir Putin": 1,
+            }
+        ],
+    ),
+    "kremlin-news-59829.txt": ("kremlin", [{"President of Russia Vladimir Putin": 1}]),
+    "kremlin-news-60747.txt": (
+        "kremlin",
+        [
+            {
+                "President of Russia Vladimir Putin": 1,
+                "Prime Minister of India Narendra Modi (retranslated)": 1,
+            }
+        ],
+    ),
+    "kremlin-news-63378.txt": ("kremlin", [{"Vladimir Putin": 1}]),
+    "whitehouse-2021-02-10-remarks-by-vice-president-harris-to-department-of-defense-p.txt": (
+        "whitehouse",
+        [{"Kamala Harris": 1}],
+    ),
+    "whitehouse-2021-04-28-remarks-as-prepared-for-delivery-by-president-biden-address.txt": (
+        "whitehouse",
+        [{"Joe Biden": 1}],
+    ),
+    "whitehouse-2021-10-20-remarks-as-prepared-for-delivery-by-first-lady-jill-biden-a.txt": (
+        "whitehouse",
+        [{"Jill Biden": 1}],
+    ),
+    "whitehouse-2022-09-16-remarks-by-national-security-advisor-jake-sullivan-at-the-s.txt": (
+        "whitehouse",
+        [{"Jake Sullivan": 1}],
+    ),
+    "whitehouse-2022-11-22-press-gaggle-by-vice-president-harris-aboard-the-philippine.txt": (
+        "whitehouse",
+        [{"THE VICE PRESIDENT": 6, "Q": 5}],
+    ),
+    "whitehouse-2023-05-10-remarks-by-president-biden-before-marine-one-departure-35.txt": (
+        "whitehouse",
+        [{"Q": 35, "THE PRESIDENT": 31, "AIDE": 3}],
+    ),
+    "whitehouse-2024-11-11-remarks-as-delivered-by-john-podesta-press-conference-at-th.txt": (
+        "whitehouse",
+        [{"John Podesta": 1}],
+    ),
+    "whitehouse-2025-02-19-press-gaggle-by-president-trump-aboard-air-force-one-en-rou.txt": (
+        "whitehouse",
+        [{"THE PRESIDENT": 54, "Q": 54, "MR. CHEUNG": 2}],
+    ),
 }
 
 # Lines of page furniture seen in the corpus; none may be (part of) a statement.
@@ -305,7 +511,8 @@ def test_every_corpus_file_is_expected() -> None:
 @pytest.mark.parametrize("name", FILES)
 def test_layout_family(name: str) -> None:
     assert parsed(name).format == EXPECTED[name][0]
-    assert parsed(name).format == name.split("-")[0]
+    if parsed(name).format != "generic":
+        assert parsed(name).format == name.split("-")[0]
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -465,7 +672,7 @@ def test_corpus_is_fast() -> None:
 def test_line_endings_do_not_matter(name: str) -> None:
     """The same page with Windows line endings gives the same events and turns."""
     unix = parsed(name)
-    windows = parse_document(unix.text.replace("\n", "\r\n"))
+    windows = parse_document(unix.text.replace("\n", "\r\n"), filename=name)
     assert [(e.title, e.date, e.time, e.location) for e in windows.events] == [
         (e.title, e.date, e.time, e.location) for e in unix.events
     ]
@@ -505,3 +712,109 @@ def test_spans_survive_odd_whitespace(spaces: list[str]) -> None:
             assert collapse(text[span.start : span.end]) in turn.text.split("\n")
         for m in [*turn.organisations, *turn.topics, *turn.persons]:
             assert text[m.span.start : m.span.end] == m.text
+
+
+# Who speaks under a label or a labelless page, as the page itself says it (header, title, lede)
+# or as the office's holder on the event's date: (file, label) -> person.
+ATTRIBUTIONS = {
+    # "TRANSCRIPT OF THE PRIME MINISTER THE HON JOHN HOWARD PRESS CONFERENCE", 12 September 2001
+    ("au-2001-09-12-howard-press-conference-washington.txt", "PRIME MINISTER"): "John Howard",
+    # "Press conference, President of the United States and Prime Minister Howard", 1996
+    ("au-1996-11-20-howard-clinton-joint-press-conference.txt", "THE PRESIDENT"): "Bill Clinton",
+    ("au-1996-11-20-howard-clinton-joint-press-conference.txt", "PRIME MINISTER HOWARD"): (
+        "John Howard"
+    ),
+    ("au-1975-05-09-whitlam-press-conference-kingston.txt", "Prime Minister"): "Gough Whitlam",
+    ("au-1983-11-22-hawke-press-conference-bangkok.txt", "P M"): "Bob Hawke",
+    ("au-2013-08-17-rudd-wong-carr-joint-press-conference-adelaide.txt", "PRIME MINISTER"): (
+        "Kevin Rudd"
+    ),
+    # "WONG:" once; the page names "Senator Penny Wong"
+    ("au-2013-08-17-rudd-wong-carr-joint-press-conference-adelaide.txt", "WONG"): "Penny Wong",
+    ("au-2016-10-30-turnbull-dutton-joint-press-conference-sydney.txt", "PRIME MINISTER"): (
+        "Malcolm Turnbull"
+    ),
+    ("fomc-2021-12-15-powell-press-conference.txt", "CHAIR POWELL"): "Jerome Powell",
+    ("fomc-2025-12-10-powell-press-conference.txt", "CHAIR POWELL"): "Jerome Powell",
+    ("fomc-2023-03-22-powell-press-conference.txt", "MICHELLE SMITH"): "Michelle Smith",
+    (
+        "whitehouse-2022-11-22-press-gaggle-by-vice-president-harris-aboard-the-philippine.txt",
+        "THE VICE PRESIDENT",
+    ): "Kamala Harris",
+    (
+        "whitehouse-2023-05-10-remarks-by-president-biden-before-marine-one-departure-35.txt",
+        "THE PRESIDENT",
+    ): "Joe Biden",
+    (
+        "whitehouse-2025-02-19-press-gaggle-by-president-trump-aboard-air-force-one-en-rou.txt",
+        "THE PRESIDENT",
+    ): "Donald Trump",
+    # labelless pages: the byline names the speaker
+    (
+        "whitehouse-2021-04-28-remarks-as-prepared-for-delivery-by-president-biden-address.txt",
+        None,
+    ): "Joe Biden",
+    (
+        "whitehouse-2021-02-10-remarks-by-vice-president-harris-to-department-of-defense-p.txt",
+        None,
+    ): "Kamala Harris",
+    (
+        "whitehouse-2021-10-20-remarks-as-prepared-for-delivery-by-first-lady-jill-biden-a.txt",
+        None,
+    ): "Jill Biden",
+    (
+        "whitehouse-2022-09-16-remarks-by-national-security-advisor-jake-sullivan-at-the-s.txt",
+        None,
+    ): "Jake Sullivan",
+    (
+        "whitehouse-2024-11-11-remarks-as-delivered-by-john-podesta-press-conference-at-th.txt",
+        None,
+    ): "John Podesta",
+    # messages: the lede's subject writes ("Vladimir Putin sent his condolences to ..."), the
+    # person in the title is the addressee
+    ("kremlin-news-56963.txt", None): "Vladimir Putin",
+    ("kremlin-news-63378.txt", None): "Vladimir Putin",
+    # short one-paragraph-per-line pages
+    ("kremlin-news-17559.txt", "Chairman of The Investigative Committee Alexander Bastrykin"): (
+        "Alexander Bastrykin"
+    ),
+    ("kremlin-news-60747.txt", "Prime Minister of India Narendra Modi (retranslated)"): (
+        "Narendra Modi"
+    ),
+}
+
+
+@pytest.mark.parametrize(("name", "label"), sorted(ATTRIBUTIONS, key=str))
+def test_attribution(name: str, label: str | None) -> None:
+    doc = parsed(name)
+    names = {p.key: p.name for p in doc.persons}
+    turns = [t for e in doc.events for t in e.turns]
+    chosen = [t for t in turns if label is None or t.label == label]
+    if label is None:
+        assert len(turns) == 1 and turns[0].label_span is None  # one labelless statement
+    assert chosen
+    assert {names.get(t.person_key or "") for t in chosen} == {ATTRIBUTIONS[(name, label)]}
+
+
+def test_a_message_is_not_spoken_by_its_addressee() -> None:
+    doc = parsed("kremlin-news-56963.txt")  # "Condolences to President of Azerbaijan Ilham Aliyev"
+    speakers = {t.person_key for e in doc.events for t in e.turns}
+    assert "Ilham Aliyev" not in {p.name for p in doc.persons if p.key in speakers}
+
+
+def test_running_headers_are_not_speech() -> None:
+    """ "PRIME MINISTER" over a page number "2" is the printed page's header, not speech."""
+    doc = parsed("au-2001-09-12-howard-press-conference-washington.txt")
+    text = "\n".join(t.text for e in doc.events for t in e.turns)
+    assert "Australia\nis somehow or other different" in text
+    assert not re.search(r"^(PRIME MINISTER|\d{1,2})$", text, re.M)
+    assert "www.pm.gov.au" not in text
+
+
+def test_inline_name_tags_are_labels() -> None:
+    doc = parsed("fomc-2024-09-18-powell-press-conference.txt")
+    first = doc.events[0].turns[0]
+    assert first.label == "CHAIR POWELL"
+    assert first.text.startswith("Good afternoon.")
+    assert "<NAME>" not in "".join(t.text for t in doc.events[0].turns)
+    assert doc.events[0].date is not None and doc.events[0].date.isoformat() == "2024-09-18"

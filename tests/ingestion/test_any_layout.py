@@ -1,0 +1,197 @@
+"""Layouts no corpus file has: the general rules for labels, roles and office holders.
+
+Each page here is written in the shape of a real source family (a congressional hearing, a
+central-bank meeting transcript, an OCR'd press release) so that the rule is tested, not a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from service.ingestion import offices
+from service.ingestion.model import EventKind, ParsedDocument, RejectedDocument
+from service.ingestion.pipeline import parse_document
+
+HEARING = """\
+HEARING BEFORE THE COMMITTEE ON FOREIGN RELATIONS
+UNITED STATES SENATE
+March 3, 2009
+
+    The committee met, pursuant to notice, at 10:02 a.m., in room SD-419, Dirksen Senate
+Office Building, Hon. John F. Kerry (chairman of the committee) presiding.
+    Present: Senators Kerry, Lugar and Shaheen.
+
+    The CHAIRMAN. The hearing will come to order. Thank you all for
+being here. We meet today to consider the situation in Afghanistan.
+    Senator LUGAR. Thank you, Mr. Chairman. I join you in welcoming our
+witnesses.
+    The CHAIRMAN. Thank you, Senator Lugar. Ambassador, please proceed.
+    Ambassador HOLBROOKE. Thank you, Mr. Chairman. It is an honour to be here
+before the committee.
+    Senator SHAHEEN. Ambassador, how many troops are there now?
+    Ambassador HOLBROOKE. About 38,000 American troops.
+    Senator LUGAR. And the allies?
+    Ambassador HOLBROOKE. Roughly 30,000 more.
+"""
+
+
+def _turns(doc: ParsedDocument) -> list[tuple[str, str | None, str]]:
+    names = {p.key: p.name for p in doc.persons}
+    return [(t.label, names.get(t.person_key or ""), t.text) for e in doc.events for t in e.turns]
+
+
+def test_full_stop_labels_of_a_hearing() -> None:
+    doc = parse_document(HEARING)
+    turns = _turns(doc)
+    assert [label for label, _, _ in turns] == [
+        "The CHAIRMAN",
+        "Senator LUGAR",
+        "The CHAIRMAN",
+        "Ambassador HOLBROOKE",
+        "Senator SHAHEEN",
+        "Ambassador HOLBROOKE",
+        "Senator LUGAR",
+        "Ambassador HOLBROOKE",
+    ]
+    assert turns[0][2].startswith("The hearing will come to order. Thank you all for being here.")
+    # the presiding officer the header names chairs
+    assert {who for label, who, _ in turns if label == "The CHAIRMAN"} == {"John F. Kerry"}
+    assert doc.events[0].kind == EventKind.MEETING
+    assert doc.events[0].date == dt.date(2009, 3, 3)
+
+
+def test_a_dateline_is_no_label() -> None:
+    """One "WASHINGTON. ..." line in a news-like page does not make a layout."""
+    text = (
+        "Statement on the summit\n\n"
+        "WASHINGTON. The President met the Prime Minister today.\n\n"
+        "Mr. SMITH. We welcome the talks.\n"
+    )
+    with pytest.raises(RejectedDocument):
+        parse_document(text)
+
+
+def test_central_bank_meeting_labels_in_capitals() -> None:
+    text = (
+        "Meeting of the Federal Open Market Committee\nMarch 21, 2000\n\n"
+        "CHAIRMAN GREENSPAN. Good morning, everyone. Who would like to start?\n"
+        "MR. KOHN. Thank you, Mr. Chairman. Inflation has been steady.\n"
+        "MS. MINEHAN. I agree with Don.\n"
+        "CHAIRMAN GREENSPAN. Thank you. Let us turn to the directive.\n"
+        "MR. KOHN. The directive is in your packet.\n"
+    )
+    turns = _turns(parse_document(text))
+    assert [label for label, _, _ in turns] == [
+        "CHAIRMAN GREENSPAN",
+        "MR. KOHN",
+        "MS. MINEHAN",
+        "CHAIRMAN GREENSPAN",
+        "MR. KOHN",
+    ]
+    # "CHAIRMAN GREENSPAN" in 2000: the Federal Reserve's chairman by the office-holder data
+    assert turns[0][1] == "Alan Greenspan"
+
+
+def test_label_split_over_two_lines_and_tight_colons() -> None:
+    text = (
+        "Press conference with the Foreign Minister\n\n"
+        "FOREIGN\nMINISTER: Thank you all for coming today.\n"
+        "JOURNALIST: Minister, what about the budget?\n"
+        "FOREIGN MINISTER:It is on track.\n"
+    )
+    turns = _turns(parse_document(text))
+    assert [(label, text) for label, _, text in turns] == [
+        ("FOREIGN MINISTER", "Thank you all for coming today."),
+        ("JOURNALIST", "Minister, what about the budget?"),
+        ("FOREIGN MINISTER", "It is on track."),
+    ]
+
+
+def test_a_label_shaped_sentence_is_not_a_label() -> None:
+    text = (
+        "Anna Berg: We agree on one thing.\n"
+        "The answer is simple: we wait.\n"
+        "Question: Why now?\n"
+        "Anna Berg: Because the season ends.\n"
+    )
+    turns = _turns(parse_document(text))
+    assert [label for label, _, _ in turns] == ["Anna Berg", "Question", "Anna Berg"]
+    assert "The answer is simple: we wait." in turns[0][2]
+
+
+def test_office_abbreviation_resolves_on_the_pages_jurisdiction() -> None:
+    text = (
+        "---\ntitle: Transcript of press conference, Canberra\ndate: 1984-02-01\n"
+        "source_url: http://parlinfo.aph.gov.au/x\n---\n\n"
+        "PM: Ladies and gentlemen, thank you for coming.\n\n"
+        "JOURNALIST: Prime Minister, what about the budget?\n\n"
+        "PM: It will be delivered in August.\n"
+    )
+    turns = _turns(parse_document(text))
+    assert [(label, who) for label, who, _ in turns] == [
+        ("PM", "Bob Hawke"),
+        ("JOURNALIST", None),
+        ("PM", "Bob Hawke"),
+    ]
+
+
+def test_a_role_with_no_jurisdiction_stays_unresolved() -> None:
+    """No country, no header naming the office: "THE PRESIDENT" keeps its label, no person."""
+    text = (
+        "Remarks at the reception\nJune 5, 2019\n\n"
+        "THE PRESIDENT: Thank you all for coming.\n\n"
+        "Q: Will you run again?\n\n"
+        "THE PRESIDENT: We will see.\n"
+    )
+    doc = parse_document(text)
+    assert [who for _, who, _ in _turns(doc)] == [None, None, None]
+    assert doc.persons == []
+
+
+@pytest.mark.parametrize(
+    ("title", "day", "country", "holder"),
+    [
+        ("THE PRESIDENT", dt.date(2023, 5, 10), "US", "Joe Biden"),
+        ("THE PRESIDENT", dt.date(2025, 1, 20), "US", "Donald Trump"),  # the day of taking office
+        ("THE PRESIDENT", dt.date(2025, 1, 19), "US", "Joe Biden"),
+        ("President of Russia", dt.date(2010, 1, 1), None, "Dmitry Medvedev"),
+        ("PRIME MINISTER", dt.date(2013, 7, 1), "AU", "Kevin Rudd"),
+        ("THE PRESIDENT", dt.date(2023, 5, 10), None, None),  # a bare title needs a country
+        ("PRIME MINISTER", dt.date(1850, 1, 1), "AU", None),  # no holder on record
+    ],
+)
+def test_office_holders_by_date(
+    title: str, day: dt.date, country: str | None, holder: str | None
+) -> None:
+    found = offices.holder(title, day, country)
+    assert (found.name if found else None) == holder
+
+
+def test_office_and_surname_must_agree_with_the_date() -> None:
+    assert offices.holder_by_surname("President", ["Biden"], dt.date(2010, 1, 1), "US") is None
+    found = offices.holder_by_surname("Vice President", ["BIDEN"], dt.date(2010, 1, 1), "US")
+    assert found is not None and found.name == "Joe Biden"
+
+
+def test_many_full_stop_labels_stay_linear() -> None:
+    """Label finding and person resolution do not grow with the square of the names."""
+    def surname(n: int) -> str:
+        letters = ""
+        for _ in range(4):
+            n, r = divmod(n, 26)
+            letters += chr(65 + r)
+        return letters
+
+    # every name twice, so that the page reads as a full-stop layout
+    lines = [f"Mr. {surname(i // 2)}. Some words here." for i in range(4000)]
+    start = time.perf_counter()
+    small = parse_document("\n".join(lines[:1000]))
+    small_time = time.perf_counter() - start
+    start = time.perf_counter()
+    large = parse_document("\n".join(lines))
+    large_time = time.perf_counter() - start
+    assert len(large.events[0].turns) == 4 * len(small.events[0].turns)
+    assert large_time < 4 * small_time * 2.5  # linear, with room for a busy machine
