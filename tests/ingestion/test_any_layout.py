@@ -178,6 +178,7 @@ def test_office_and_surname_must_agree_with_the_date() -> None:
 
 def test_many_full_stop_labels_stay_linear() -> None:
     """Label finding and person resolution do not grow with the square of the names."""
+
     def surname(n: int) -> str:
         letters = ""
         for _ in range(4):
