@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pycountry
+from rapidfuzz.distance import DamerauLevenshtein
 
 from service.ingestion import analysis
 from service.ingestion.datafiles import load, word_set
@@ -167,6 +168,21 @@ def _valid_name(toks: list[str]) -> bool:
     return not (low & word_set("titles", "institution_words")) and not (low & _OFFICE_CORE)
 
 
+_MIN_MISSPELT = 6  # shorter words are too close to names ("Mayer" / "mayor")
+
+
+def is_misspelt_role(word: str) -> bool:
+    """A role word with one letter swapped, missing or extra ("presidnet", "secretray")."""
+    if len(word) < _MIN_MISSPELT or word in role_words():
+        return False
+    return any(
+        abs(len(word) - len(role)) <= 1
+        and DamerauLevenshtein.distance(word, role, score_cutoff=1) <= 1
+        for role in role_words()
+        if len(role) >= _MIN_MISSPELT
+    )
+
+
 def parse(text: str, known: Collection[str] = ()) -> Designation | None:
     """Split a designation into office and name; None when it is not a person designation.
 
@@ -193,6 +209,9 @@ def parse(text: str, known: Collection[str] = ()) -> Designation | None:
             low in {"and", "&"} and d.title and i + 1 < len(toks) and _low(toks[i + 1]) in roles
         ):
             d.title.append(toks[i])
+            i += 1
+        elif i == start and i + 1 < len(toks) and toks[i].isupper() and is_misspelt_role(low):
+            d.title.append(toks[i])  # "PRESIDNET PUTIN": a letter swapped in the office
             i += 1
         elif low in {"of", "for"} and d.title:
             end = _object_end(toks, i + 1, len(toks))
@@ -238,9 +257,22 @@ def parse(text: str, known: Collection[str] = ()) -> Designation | None:
     if d.contextual and rest:
         return None  # "The Kremlin Palace" is no person
     if not _valid_name(rest):
+        if d.title_known and _portfolio_rest(d.title, rest):
+            d.title.extend(rest)  # "MINISTER FOR IMMIGRATION AND BORDER PROTECTION"
+            d.contextual = True
+            return d
         return None
     d.name = rest
     return d
+
+
+def _portfolio_rest(title: list[str], rest: list[str]) -> bool:
+    """ "... AND BORDER PROTECTION" after "Minister for Immigration": the rest of a portfolio
+    joined by "and", in the same capitals, not a name."""
+    if _low(title[-1]) in {"of", "for"} or _low(rest[0]) not in {"and", "&"}:
+        return False
+    words = [t for t in rest if _low(t) not in {"and", "&", "of", "the", "for"}]
+    return bool(words) and all(is_capitalised(t) for t in words) and len(words) <= 4
 
 
 def _known_office(title: list[str]) -> bool:

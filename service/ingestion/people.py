@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from service.ingestion import designations
 from service.ingestion.datafiles import load
 from service.ingestion.designations import display_name, given_tokens, surname_tokens
@@ -121,6 +123,9 @@ class Person:
             self.aliases.append(alias)
 
 
+_MIN_MISSPELT = 5  # letters a name needs before one letter off is read as a misprint
+
+
 class Registry:
     """Names seen on one page, merged into persons."""
 
@@ -221,7 +226,22 @@ class Registry:
         if len(matches) == 1:
             return matches[0]
         exact = [p for p in matches if p.given() == given]
-        return exact[0] if len(exact) == 1 else None
+        if len(exact) == 1:
+            return exact[0]
+        return self._match_misspelt(sur, given) if not matches else None
+
+    def _match_misspelt(self, sur: str, given: set[str]) -> Person | None:
+        """ "Vladmir Putin", "Vladimir Putn" beside "Vladimir Putin": one letter off in one
+        name, the other name exact, and nobody else on the page that close."""
+        close = []
+        for person in self.persons:
+            theirs = person.given()
+            if person.surname == sur:
+                if _one_letter_off(given, theirs):
+                    close.append(person)
+            elif given and given <= theirs and _one_letter_off({sur}, {person.surname}):
+                close.append(person)
+        return close[0] if len(close) == 1 else None
 
     def _attach_reference(self, person: Person, name: list[str], title: str | None) -> None:
         if person.reference is not None:
@@ -290,6 +310,18 @@ class Registry:
                 )
             )
         return refs
+
+
+def _one_letter_off(mine: set[str], theirs: set[str]) -> bool:
+    """One name of each set one edit apart (long enough to tell), the others equal."""
+    if len(mine) != 1 or len(theirs) != 1:
+        return False
+    a, b = next(iter(mine)), next(iter(theirs))
+    return (
+        a != b
+        and max(len(a), len(b)) >= _MIN_MISSPELT
+        and DamerauLevenshtein.distance(a, b, score_cutoff=1) <= 1
+    )
 
 
 def is_surname_only(name: list[str]) -> bool:

@@ -7,9 +7,11 @@ central-bank meeting transcript, an OCR'd press release) so that the rule is tes
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 
 import pytest
+from data_paths import CORPUS
 
 from service.ingestion import offices
 from service.ingestion.model import EventKind, ParsedDocument, RejectedDocument
@@ -196,3 +198,49 @@ def test_many_full_stop_labels_stay_linear() -> None:
     large_time = time.perf_counter() - start
     assert len(large.events[0].turns) == 4 * len(small.events[0].turns)
     assert large_time < 4 * small_time * 2.5  # linear, with room for a busy machine
+
+
+def test_misprinted_labels_join_the_person_the_page_names() -> None:
+    text = (
+        "Talks in the Kremlin\nMay 2, 2018\n\n"
+        "Vladimir Putin: Good afternoon, colleagues.\n"
+        "Question: When will the pipeline be finished?\n"
+        "Vladmir Putin: Next year, I think.\n"
+        "PRESIDNET PUTIN: We will agree on it.\n"
+        "Vladimir Putn: Thank you.\n"
+        "Serzh Sargsyan: Thank you.\n"
+        "Tigran Sargsyan: Yes.\n"
+    )
+    doc = parse_document(text)
+    assert sorted(p.name for p in doc.persons) == [
+        "Serzh Sargsyan",
+        "Tigran Sargsyan",
+        "Vladimir Putin",
+    ]
+    putin = {who for label, who, _ in _turns(doc) if "PUTIN" in label.upper()}
+    assert putin == {"Vladimir Putin"}
+
+
+def test_spoken_text_without_labels_is_kept_unattributed() -> None:
+    """Labels taken out of a real transcript: each paragraph a statement with no speaker."""
+    source = CORPUS / "au-2016-10-30-turnbull-dutton-joint-press-conference-sydney.txt"
+    labels = r"PRIME MINISTER|JOURNALIST|MINISTER FOR IMMIGRATION AND BORDER PROTECTION"
+    text = re.sub(rf"(?m)^\s*(?:{labels})\s*:\s*", "", source.read_text())
+    doc = parse_document(text)
+    assert [w.split(":")[0] for w in doc.warnings] == ["NO_SPEAKER_LABELS"]
+    turns = doc.events[0].turns
+    assert len(turns) > 10
+    assert {t.person_key for t in turns} == {None}
+    assert {t.label for t in turns} == {""}
+
+
+def test_prose_about_people_is_still_no_transcript() -> None:
+    """A third-person news item names people but nobody speaks: refused, with a reason."""
+    item = " ".join(
+        f"Vladimir Putin met with Prime Minister of India Narendra Modi in Bishkek. The leaders"
+        f" discussed trade in round {i}, and the ministers signed agreements on energy."
+        for i in range(20)
+    )
+    with pytest.raises(RejectedDocument) as refused:
+        parse_document(f"Meeting with Prime Minister of India\n\n{item}\n")
+    assert refused.value.code == "NOT_A_TRANSCRIPT"

@@ -281,7 +281,13 @@ EXPECTED: dict[str, tuple[str, list[dict[str, int]]]] = {
     ),
     "au-2016-10-30-turnbull-dutton-joint-press-conference-sydney.txt": (
         "generic",
-        [{"PRIME MINISTER": 10, "JOURNALIST": 9}],
+        [
+            {
+                "PRIME MINISTER": 10,
+                "MINISTER FOR IMMIGRATION AND BORDER PROTECTION": 4,
+                "JOURNALIST": 9,
+            }
+        ],
     ),
     "fomc-2021-12-15-powell-press-conference.txt": (
         "generic",
@@ -438,7 +444,7 @@ EXPECTED: dict[str, tuple[str, list[dict[str, int]]]] = {
     ),
     "whitehouse-2022-11-22-press-gaggle-by-vice-president-harris-aboard-the-philippine.txt": (
         "whitehouse",
-        [{"THE VICE PRESIDENT": 6, "Q": 5}],
+        [{"THE VICE PRESIDENT": 6, "AIDE": 1, "Q": 5}],
     ),
     "whitehouse-2023-05-10-remarks-by-president-biden-before-marine-one-departure-35.txt": (
         "whitehouse",
