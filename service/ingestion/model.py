@@ -192,6 +192,8 @@ class ParsedDocument:
     filename: str | None = None
     original: str | None = None  # the page ``text`` was extracted from (HTML), kept as given
     original_format: str | None = None  # "html" when ``original`` is set
+    # What a reader should know about how the page was read ("NO_SPEAKER_LABELS: ...")
+    warnings: list[str] = field(default_factory=list)
 
 
 class RejectedDocument(Exception):

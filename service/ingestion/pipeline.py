@@ -50,6 +50,7 @@ from service.ingestion.names import fold_name
 from service.ingestion.people import Person, Registry
 from service.ingestion.speakers import EventSpeakers, EventTurns, TurnSpeaker
 from service.ingestion.text import Line, collapse, is_hard_wrapped, lines, validate, working_text
+from service.ingestion.turns import RawTurn
 
 DEFAULT_MAX_CHARS = 2_000_000
 _CAPITAL_INITIALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -74,7 +75,8 @@ def parse_document(
     fm = layouts.front_matter(work)
     family = layouts.detect(work, fm, source_url)
     country = layouts.country(work, fm, source_url)
-    work, items = _read_page(work, fm, family, country, dates.from_filename(filename))
+    warnings: list[str] = []
+    work, items = _read_page(work, fm, family, country, dates.from_filename(filename), warnings)
     if not items:
         raise RejectedDocument(
             "NOT_A_TRANSCRIPT",
@@ -98,6 +100,7 @@ def parse_document(
         publisher=publisher or layouts.publisher(family),
         source_url=source_url or (fm.get("source_url") if fm is not None else None),
         filename=filename,
+        warnings=warnings,
     )
 
 
@@ -110,6 +113,7 @@ def _read_page(
     family: str,
     country: str | None,
     filed_on: dt.date | None,
+    warnings: list[str],
 ) -> tuple[str, list[EventTurns]]:
     """The events of the page with their raw turns, and the unwrapped working text."""
     all_lines = lines(work, fm.span.end if fm is not None else 0)
@@ -150,7 +154,15 @@ def _read_page(
         item = EventTurns(page, raw, [], None)
         if raw[0].label is None:
             if len(raw) == 1 and not _speech_speaker(item, country):
-                continue  # unlabelled text nobody is named for: not a transcript
+                if not _is_spoken(raw[0].texts):
+                    continue  # unlabelled prose nobody is named for: not a transcript
+                # spoken words without labels (subtitles, speech recognition): one statement
+                # per paragraph, no speaker
+                item.turns = [
+                    RawTurn(None, [span], [text])
+                    for span, text in zip(raw[0].paragraphs, raw[0].texts, strict=True)
+                ]
+                warnings.append(_NO_LABELS_WARNING)
             if len(raw) > 1 and not _byline_speaker(item, country):
                 item.turns = raw[1:]  # text before the first label, nobody named: header
         items.append(item)
@@ -283,6 +295,28 @@ def _speech_speaker(item: EventTurns, country: str | None) -> bool:
     item.speaker = found.name
     item.speaker_title = found.title
     return True
+
+
+# First and second person: what people say of themselves and to each other, and what a news
+# item, a decree or a list hardly has ("I", "we", "you", "our").
+_SPEAKING_WORDS = re.compile(
+    r"\b(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|[Ww]e|[Ww]e[’']re|[Ww]e[’']ve|[Uu]s|[Oo]ur|[Yy]ou"
+    r"|[Yy]ou[’']re|[Yy]our|[Mm]y|[Mm]e)\b"
+)
+_WORD = re.compile(r"[^\W\d_][\w’']*")
+_SPOKEN_MIN_WORDS = 150
+_SPOKEN_MIN_SHARE = 0.025  # spoken transcripts run 4-7 %, third-person news 0-2 %
+_NO_LABELS_WARNING = (
+    "NO_SPEAKER_LABELS: the page has no speaker labels and names no speaker; its paragraphs"
+    " are statements with no speaker."
+)
+
+
+def _is_spoken(texts: list[str]) -> bool:
+    """Text in the first and second person, long enough to tell: a transcript without labels."""
+    words = sum(len(_WORD.findall(t)) for t in texts)
+    speaking = sum(len(_SPEAKING_WORDS.findall(t)) for t in texts)
+    return words >= _SPOKEN_MIN_WORDS and speaking / words >= _SPOKEN_MIN_SHARE
 
 
 def _byline_speaker(item: EventTurns, country: str | None) -> bool:

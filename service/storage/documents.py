@@ -49,8 +49,9 @@ def organisation_key(name: str) -> str:
 
 INSERT_DOCUMENT_SQL = """
 INSERT INTO source_document
-    (sha256, filename, source_url, publisher, format, title, text, original, original_format)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    (sha256, filename, source_url, publisher, format, title, text, original, original_format,
+     warnings)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (sha256) DO NOTHING
 RETURNING id
 """
@@ -465,6 +466,7 @@ async def store_document(conn: asyncpg.Connection, parsed: ParsedDocument) -> St
             parsed.text,
             parsed.original,
             parsed.original_format,
+            parsed.warnings,
         )
         if document_id is None:  # already stored, perhaps by a concurrent session just now
             existing = await conn.fetchrow(EXISTING_DOCUMENT_SQL, parsed.sha256)

@@ -473,7 +473,8 @@ async def event_organisations(db: Db, event_ids: Sequence[int]) -> Rows:
 # ------------------------------------------------------------------ documents
 
 DOCUMENT_COLUMNS = (
-    "d.id, d.sha256, d.filename, d.source_url, d.publisher, d.format, d.title, d.ingested_at"
+    "d.id, d.sha256, d.filename, d.source_url, d.publisher, d.format, d.title, d.ingested_at,"
+    " d.warnings"
 )
 
 

@@ -6,12 +6,13 @@ contract's UserError lists them; the tests check "nothing changed" by reading th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import asyncpg
 import pytest
-from data_paths import KREMLIN_SEED, NATO_SEED
+from data_paths import CORPUS, KREMLIN_SEED, NATO_SEED
 from http_support import GraphQL, client, ingest
 
 from service.storage.tokens import create_token
@@ -258,3 +259,36 @@ async def test_merge_refusals(fresh: tuple[GraphQL, str], admin: str) -> None:
     ]["mergePersons"]
     assert the_error(missing)["code"] == "NOT_FOUND"
     assert the_error(missing)["field"] == "mergeId"
+
+
+async def test_a_transcript_without_labels_is_stored_unattributed_with_a_warning(
+    fresh: tuple[GraphQL, str], admin: str
+) -> None:
+    """A real press conference with its speaker tags taken out: still searchable, with
+    statements that have no speaker and a document that says why."""
+    fomc = CORPUS / "fomc-2023-03-22-powell-press-conference.txt"
+    text = re.sub(r"<NAME>[^<]*</NAME>\.?\s*", "\n\n", fomc.read_text(encoding="utf-8"))
+    call, _ = fresh
+    body = await call(
+        """mutation($input: IngestDocumentInput!) { ingestDocument(input: $input) {
+             document { warnings events { statements(first: 3) { totalCount
+               nodes { speaker { name } speakerLabel text } } } }
+             errors { code } } }""",
+        {"input": {"text": text, "filename": "unlabelled.txt"}},
+        token=admin,
+    )
+    payload = body["data"]["ingestDocument"]
+    assert payload["errors"] == []
+    [warning] = payload["document"]["warnings"]
+    assert warning.startswith("NO_SPEAKER_LABELS")
+    statements = payload["document"]["events"][0]["statements"]
+    # one statement per tagged turn of the original: the tags were the paragraph breaks
+    assert statements["totalCount"] == fomc.read_text(encoding="utf-8").count("<NAME>")
+    first = statements["nodes"][0]
+    assert first["speaker"] is None
+    assert first["text"].startswith("Good afternoon. Before discussing today’s meeting")
+    found = await call(
+        "query($f: StatementFilter) { statements(filter: $f) { totalCount } }",
+        {"f": {"text": '"Bank Term Funding Program"'}},
+    )
+    assert found["data"]["statements"]["totalCount"] >= 1

@@ -493,6 +493,7 @@ SPECS: dict[str, dict[str, Spec]] = {
         "publisher": column("publisher"),
         "format": column("format"),
         "title": column("title"),
+        "warnings": column("warnings"),
         "ingestedAt": Spec(lambda r, sel, a: sql.datetime_text(f"{a}.ingested_at")),
         "text": column("text"),
         "events": many("Event", EVENTS, "e.document_id = {a}.id", "{r}.position"),

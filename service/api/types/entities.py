@@ -103,6 +103,11 @@ class SourceDocument(Node):
         description="Detected layout family, e.g. nato, kremlin, whitehouse, generic."
     )
     title: str | None = strawberry.field(description="The page's own title, when it has one.")
+    warnings: list[str] = strawberry.field(
+        description="What a reader should know about how the page was read, each starting with"
+        " a code: NO_SPEAKER_LABELS when the page has no speaker labels and names no speaker,"
+        " so its statements have no speaker."
+    )
     ingested_at: dt.datetime
 
     @classmethod
@@ -116,6 +121,7 @@ class SourceDocument(Node):
             publisher=row["publisher"],
             format=row["format"],
             title=row["title"],
+            warnings=list(row["warnings"]),
             ingested_at=row["ingested_at"],
         )
 
