@@ -8,43 +8,26 @@ dropped at the end. The API is exercised over real HTTP against uvicorn on a fre
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
-import socket
 import tempfile
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
-import uvicorn
 from data_paths import KREMLIN_SEED, NATO_SEED
 from http_support import GraphQL, client, ingest
+from live_server import (
+    ADMIN_TOKEN,
+    LiveServer,
+    test_settings,
+    with_database,
+)
 
-from service.config import Settings
 from service.storage import migrate
-
-ADMIN_TOKEN = "test-admin-token"
-# The compiled read path's switches (Settings.graphql_*) come from the environment, so a whole
-# run can turn one on (test_compiler_differential.py sets GRAPHQL_PATH_SHADOW=1 on import); a
-# server's own overrides win.
-PATH_SWITCHES = ("GRAPHQL_COMPILED", "GRAPHQL_PATH_FORCE", "GRAPHQL_PATH_SHADOW")
-
-
-def with_database(url: str, dbname: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + dbname))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -123,51 +106,6 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
     yield pool
     await pool.close()
-
-
-class LiveServer:
-    """uvicorn serving the real app in a background thread, on a free port."""
-
-    def __init__(self, settings: Settings) -> None:
-        from service.app import create_app
-
-        self.settings = settings
-        self.url = f"http://127.0.0.1:{settings.port}"
-        config = uvicorn.Config(
-            create_app(settings),
-            host="127.0.0.1",
-            port=settings.port,
-            log_level="warning",
-            lifespan="on",
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("test server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def test_settings(database_url: str, **overrides: Any) -> Settings:
-    switches = Settings.from_env({k: os.environ[k] for k in PATH_SWITCHES if k in os.environ})
-    values: dict[str, Any] = dict(
-        database_url=database_url,
-        port=free_port(),
-        load_sample=False,
-        admin_token=ADMIN_TOKEN,
-        log_level="WARNING",
-    )
-    values.update(overrides)
-    return dataclasses.replace(switches, **values)
 
 
 @pytest.fixture(scope="session")

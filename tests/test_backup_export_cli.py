@@ -16,9 +16,9 @@ import asyncpg
 import httpx
 import orjson
 import pytest
-from conftest import LiveServer, with_database
-from conftest import test_settings as settings_for
 from http_support import GraphQL, client
+from live_server import LiveServer, with_database
+from live_server import test_settings as settings_for
 
 from service import backup
 

@@ -26,7 +26,7 @@ import httpx
 import orjson
 import pytest
 from compiler_queries import VOCABULARY_QUERY, Generator, vocabulary
-from conftest import ADMIN_TOKEN, LiveServer
+from live_server import ADMIN_TOKEN, LiveServer
 
 from service.api.compiler.compare import first_difference
 from service.api.schema import schema as api_schema

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from conftest import LiveServer
 from http_support import GraphQL
+from live_server import LiveServer
 
 STATEMENTS = """
 query($filter: StatementFilter, $after: String) {
