@@ -27,6 +27,7 @@ class Finder:
         self._owner: dict[str, Person] = {}
         self._by_words: dict[tuple[str, ...], list[str]] = {}
         self._longest = 0
+        self._first_words: set[str] = set()  # most words start no form: skipped at once
 
     def _compile(self) -> None:
         if self._compiled:
@@ -60,6 +61,7 @@ class Finder:
             if key:
                 self._by_words.setdefault(key, []).append(form)
                 self._longest = max(self._longest, len(key))
+                self._first_words.add(key[0])
         self._compiled = True
 
     def find(self, text: str, span: Span) -> list[tuple[Person, Span]]:
@@ -74,6 +76,9 @@ class Finder:
         i = 0
         while i < len(words):
             step = 1
+            if words[i].group() not in self._first_words:
+                i += 1
+                continue
             for n in range(min(self._longest, len(words) - i), 0, -1):
                 forms = self._by_words.get(tuple(w.group() for w in words[i : i + n]))
                 if not forms:
