@@ -82,6 +82,14 @@ def country(work: str, fm: FrontMatter | None, source_url: str | None) -> str | 
     return None
 
 
+def dollar(country: str | None) -> str:
+    """The currency a bare "$" means on a page of ``country``: its own dollar, else USD."""
+    for entry in load("layouts")["countries"]:
+        if entry["country"] == country and entry.get("dollar"):
+            return str(entry["dollar"])
+    return "USD"
+
+
 def publisher(family: str) -> str | None:
     for entry in load("layouts")["families"]:
         if entry["name"] == family:

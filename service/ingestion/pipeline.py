@@ -85,7 +85,7 @@ def parse_document(
     registry = Registry()
     resolved = speakers.resolve(registry, items, country)
     registry.learn_address_forms("\n".join(t.text for item in items for t in item.turns))
-    builder = _Builder(text, work, family, registry, resolved)
+    builder = _Builder(text, work, family, registry, resolved, layouts.dollar(country))
     parsed = [builder.event(item, who) for item, who in zip(items, resolved, strict=True)]
     title = collapse(fm.get("title") or "") if fm is not None else ""
     return ParsedDocument(
@@ -354,8 +354,10 @@ class _Builder:
         family: str,
         registry: Registry,
         resolved: list[EventSpeakers],
+        dollar: str,
     ) -> None:
         self.original = original
+        self.dollar = dollar  # what a bare "$" means on this page
         self.work = work
         self.family = family
         self.organisations: dict[str, OrganisationRef] = {}
@@ -445,7 +447,9 @@ class _Builder:
                     self.topics.setdefault(ref.slug, ref)
             turn.organisations.extend(orgs)
             turn.topics.extend(topics)
-            turn.figures.extend(analysis.figures(self.original, self.work, span))
+            turn.figures.extend(
+                analysis.figures(self.original, self.work, span, default_dollar=self.dollar)
+            )
             for person, found in self._finder.find(self.original, span):
                 if person is speaker:
                     continue

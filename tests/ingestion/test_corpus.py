@@ -824,3 +824,16 @@ def test_inline_name_tags_are_labels() -> None:
     assert first.text.startswith("Good afternoon.")
     assert "<NAME>" not in "".join(t.text for t in doc.events[0].turns)
     assert doc.events[0].date is not None and doc.events[0].date.isoformat() == "2024-09-18"
+
+
+def test_a_bare_dollar_is_the_pages_own_currency() -> None:
+    """An Australian government page's "$8 million" is Australian dollars; a White House
+    page's, US dollars."""
+    au = parsed("au-2016-10-30-turnbull-dutton-joint-press-conference-sydney.txt")
+    money = {f.text: f.unit for e in au.events for t in e.turns for f in t.figures}
+    assert money["about $8 million"] == "AUD"
+    us = parsed(
+        "whitehouse-2021-04-28-remarks-as-prepared-for-delivery-by-president-biden-address.txt"
+    )
+    units = {f.unit for e in us.events for t in e.turns for f in t.figures if "$" in f.text}
+    assert units == {"USD"}
