@@ -60,6 +60,22 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+_DATE_IN_TEXT = re.compile(
+    rf"\b(?:{_MONTH}\s+(?P<day1>\d{{1,2}}),?\s+(?P<year1>\d{{4}})"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>[A-Za-z]{{3,9}})\.?,?\s+(?P<year2>\d{{4}}))\b"
+)
+
+
+def find_date(text: str) -> dt.date | None:
+    """The first date written out in a line of other words ("debated on Wednesday 10 May
+    2023"); only forms with a month name, so no number passes for a date."""
+    for m in _DATE_IN_TEXT.finditer(text):
+        found = parse_date(m.group(0))
+        if found is not None:
+            return found
+    return None
+
+
 def parse_clock(text: str) -> str | None:
     """A line that is nothing but a clock time, as 24-hour "HH:MM"; else None."""
     m = _CLOCK.match(text.strip())

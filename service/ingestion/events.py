@@ -16,7 +16,7 @@ from functools import cache
 
 from service.ingestion import furniture
 from service.ingestion.datafiles import load
-from service.ingestion.dates import parse_clock, parse_date
+from service.ingestion.dates import find_date, parse_clock, parse_date
 from service.ingestion.labels import Label
 from service.ingestion.layouts import FrontMatter
 from service.ingestion.model import EventKind, Span
@@ -24,6 +24,7 @@ from service.ingestion.text import collapse
 
 _END_OF_KREMLIN_EVENT = re.compile(r"^Text version", re.I)
 _PLACE_MAX_WORDS = 8
+_HEADER_DATE_LINES = 6  # header lines searched for a date written inside other words
 _PROSE_MIN_WORDS = 8
 _TITLE_PLACE = re.compile(r"\s+\|\s+")
 _BYLINE = re.compile(r"(?:^|\s)by\s+(?P<who>[A-Z].*)$")
@@ -298,12 +299,21 @@ def _read_generic(header: list[Para], body: list[Para], fm: FrontMatter | None) 
             page.host_spans.append(span)
         else:
             page.lede.append(text)
-    page.date = page.date or _updated_date(header)
+    page.date = page.date or _updated_date(header) or _date_in_header(header)
     if fm is not None:
         if fm.get("title"):  # the export's catalogue title beats a line of print furniture
             page.title, page.title_span = collapse(fm.get("title") or ""), fm.title_span
         page.date = page.date or _front_matter_date(fm)
     return page
+
+
+def _date_in_header(header: list[Para]) -> dt.date | None:
+    """A date inside a header line ("Volume 732: debated on Wednesday 10 May 2023")."""
+    for p in header[:_HEADER_DATE_LINES]:
+        found = find_date(p.text)
+        if found is not None:
+            return found
+    return None
 
 
 def _updated_date(header: list[Para]) -> dt.date | None:

@@ -28,6 +28,9 @@ _PARENS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _SENTENCE_PUNCT = re.compile(r"[,;!?\"“”«»…]|\.\.")
 _ABBREVIATION = re.compile(r"^(?:[^\W\d_]{1,3}\.|(?:[^\W\d_]\.){1,3})$")
 _MAX_TOKENS = 20
+_MAX_OWN_LINE = 120  # characters of a label on a line of its own
+_QUESTION_NUMBER = re.compile(r"(?:Q\d{1,3}\.?[ \t]+)?\[\d{3,}\][ \t]+|Q\d{1,3}\.[ \t]+")
+_TERMINAL = re.compile(r"[.?!,;…\"”’]$")
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,11 @@ def _judge(
     designation = _abbreviated_office(core) or designations.parse(core, known)
     if designation is None:
         return None
+    if designation.contextual and not designation.name:
+        holder = _named_holder(titles)
+        if holder is not None:  # "The Prime Minister (Rishi Sunak)": the office, then who
+            designation.name, designation.contextual = holder, False
+            titles = [t for t in titles if designations.parse(t) is None]
     return Label(
         raw,
         Span(lstart, lend),
@@ -292,3 +300,30 @@ def _judge(
         tuple(notes),
         outlet,
     )
+
+
+def _named_holder(parenthesised: list[str]) -> list[str] | None:
+    """The full name in an office label's parentheses, as Hansard prints them."""
+    for text in parenthesised:
+        d = designations.parse(text)
+        if d is not None and len(d.name) > 1 and not d.title and not d.contextual:
+            return d.name
+    return None
+
+
+def find_own_line(work: str, start: int, end: int) -> Label | None:
+    """A label standing alone on its line with no colon ("The Prime Minister (Rishi Sunak)",
+    "Sir John Hayes (South Holland and The Deepings) (Con)"): only a candidate, which the page
+    must confirm by its repeated use (``pipeline``)."""
+    number = _QUESTION_NUMBER.match(work, start, end)  # "Q1. [904849] Sir John Hayes ..."
+    start = number.end() if number else start
+    text = work[start:end]
+    if len(text) > _MAX_OWN_LINE or ":" in text or _TERMINAL.search(text.rstrip(")] ")):
+        return None
+    label = _judge(work, start, end, end, end, ())
+    if label is None or label.mid_line:
+        return None
+    d = label.designation
+    if label.side is None and (d is None or not (d.name or (d.contextual and d.title_known))):
+        return None
+    return label

@@ -56,7 +56,9 @@ DEFAULT_MAX_CHARS = 2_000_000
 _CAPITAL_INITIALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _PRESS_QUESTIONS = 3  # journalists' questions that make an untitled event a press conference
 _PERIOD_REPEATS = 2  # times a full-stop label must recur before the page is read that way
-_MAX_NAME_LOOKUPS = 20  # lone-word labels looked up in the whole text, at most
+_MAX_NAME_LOOKUPS = 20
+_OWN_LINE_MIN = 3  # own-line labels a page needs before it is read that way
+_SPEECH_MIN_WORDS = 5  # lone-word labels looked up in the whole text, at most
 # Event kinds a page without speaker labels may be: one person speaking.
 _SPEECH_KINDS = frozenset({EventKind.SPEECH, EventKind.PRESS_BRIEFING})
 
@@ -200,6 +202,7 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
                     break
     lookups: dict[str, list[str] | None] = {}  # a text scan each: bounded, so linear
     accepted.update(_period_labels(work, all_lines, first))
+    accepted.update(_own_line_labels(work, all_lines, {**first, **accepted}, surnames))
     for i in sorted(first):
         if i > 0 and i - 1 not in first:
             prev = all_lines[i - 1]
@@ -239,6 +242,40 @@ def _full_name_in_text(work: str, surname: str) -> list[str] | None:
         if d is not None and len(d.name) > 1:
             names.add(tuple(d.name))
     return list(next(iter(names))) if len(names) == 1 else None
+
+
+def _own_line_labels(
+    work: str, all_lines: list[Line], taken: dict[int, Label], surnames: set[str]
+) -> dict[int, Label]:
+    """Labels alone on their line, without a colon (Hansard: "The Prime Minister (Rishi
+    Sunak)" over what he said), taken when the page is laid out that way: at least three
+    such lines, each followed by speech, and one of them used twice. A lone word also needs
+    a second use or a surname the page's other labels confirm."""
+    found: dict[int, Label] = {}
+    for i, line in enumerate(all_lines[:-1]):
+        if i in taken or i + 1 in taken:
+            continue
+        label = labels.find_own_line(work, line.start, line.end)
+        if label is not None and _is_speech_line(work, all_lines[i + 1]):
+            found[i] = label
+    found = {i: label for i, label in found.items() if i + 1 not in found}
+    counts = Counter(fold_name(label.raw) for label in found.values())
+    if len(found) < _OWN_LINE_MIN or max(counts.values(), default=0) < _PERIOD_REPEATS:
+        return {}
+    kept = {}
+    for i, label in found.items():
+        d = label.designation
+        if label.weak and d is not None:
+            key = fold_name(d.name_text)
+            if counts[fold_name(label.raw)] < _PERIOD_REPEATS and key.split()[-1] not in surnames:
+                continue
+        kept[i] = label
+    return kept
+
+
+def _is_speech_line(work: str, line: Line) -> bool:
+    text = work[line.start : line.end]
+    return len(text.split()) >= _SPEECH_MIN_WORDS or text.rstrip()[-1:] in ".?!…"
 
 
 def _period_labels(work: str, all_lines: list[Line], first: dict[int, Label]) -> dict[int, Label]:

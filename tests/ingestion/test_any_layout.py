@@ -256,3 +256,63 @@ def test_prose_about_people_is_still_no_transcript() -> None:
     with pytest.raises(RejectedDocument) as refused:
         parse_document(f"Meeting with Prime Minister of India\n\n{item}\n")
     assert refused.value.code == "NOT_A_TRANSCRIPT"
+
+
+HANSARD = """\
+Engagements
+Volume 732: debated on Wednesday 10 May 2023
+
+Q1. [904849] Sir John Hayes (South Holland and The Deepings) (Con)
+If he will list his official engagements for Wednesday 10 May.
+
+The Prime Minister (Rishi Sunak)
+This morning, I had meetings with ministerial colleagues and others. In addition to my duties
+in this House, I shall have further such meetings later today.
+
+Sir John Hayes
+I thank the Prime Minister for his answer. Will he confirm that the Government will hold to
+their promise on energy prices?
+
+The Prime Minister
+My right hon. Friend is right to raise this. We have cut energy bills this winter.
+
+Keir Starmer (Holborn and St Pancras) (Lab)
+Last week the Prime Minister lost more than 1,000 councillors. Does he accept that the country
+wants change?
+
+The Prime Minister
+We are delivering on the priorities of the British people.
+
+Mr Speaker
+Order. I call the leader of the Liberal Democrats.
+"""
+
+
+def test_labels_on_a_line_of_their_own() -> None:
+    """Parliamentary proceedings print the speaker alone on a line, no colon, the office
+    first and the holder in parentheses."""
+    doc = parse_document(HANSARD)
+    assert doc.events[0].date == dt.date(2023, 5, 10)  # from "debated on Wednesday 10 May 2023"
+    turns = _turns(doc)
+    assert [(who, text[:25]) for _, who, text in turns] == [
+        ("John Hayes", "If he will list his offic"),
+        ("Rishi Sunak", "This morning, I had meeti"),
+        ("John Hayes", "I thank the Prime Ministe"),
+        ("Rishi Sunak", "My right hon. Friend is r"),
+        ("Keir Starmer", "Last week the Prime Minis"),
+        ("Rishi Sunak", "We are delivering on the "),
+        (None, "Order. I call the leader "),
+    ]
+
+
+def test_a_heading_over_a_paragraph_is_no_label() -> None:
+    """Short headings over prose, each used once, do not make an own-line layout."""
+    text = (
+        "Annual report\nMay 3, 2021\n\n"
+        "Trade\nExports grew by four percent over the year, driven by energy.\n\n"
+        "Energy Security\nWe expanded the pipeline network across the region this year.\n\n"
+        "Regional Cooperation\nThe ministers met three times and agreed a common plan.\n\n"
+        "Outlook\nWe expect growth to continue next year if prices hold.\n"
+    )
+    with pytest.raises(RejectedDocument):
+        parse_document(text)
