@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 from rapidfuzz.distance import DamerauLevenshtein
@@ -173,14 +173,23 @@ _MIN_MISSPELT = 6  # shorter words are too close to names ("Mayer" / "mayor")
 
 def is_misspelt_role(word: str) -> bool:
     """A role word with one letter swapped, missing or extra ("presidnet", "secretray")."""
-    if len(word) < _MIN_MISSPELT or word in role_words():
-        return False
-    return any(
-        abs(len(word) - len(role)) <= 1
-        and DamerauLevenshtein.distance(word, role, score_cutoff=1) <= 1
+    return correct_role(word) != word.lower()
+
+
+@lru_cache(maxsize=4096)  # bounded: words come from user text
+def correct_role(word: str) -> str:
+    """The role word ``word`` misspells, if exactly one is one edit away; else ``word``."""
+    low = word.lower()
+    if len(low) < _MIN_MISSPELT or low in role_words():
+        return low
+    close = [
+        role
         for role in role_words()
         if len(role) >= _MIN_MISSPELT
-    )
+        and abs(len(low) - len(role)) <= 1
+        and DamerauLevenshtein.distance(low, role, score_cutoff=1) <= 1
+    ]
+    return close[0] if len(close) == 1 else low
 
 
 def parse(text: str, known: Collection[str] = ()) -> Designation | None:
@@ -210,7 +219,12 @@ def parse(text: str, known: Collection[str] = ()) -> Designation | None:
         ):
             d.title.append(toks[i])
             i += 1
-        elif i == start and i + 1 < len(toks) and toks[i].isupper() and is_misspelt_role(low):
+        elif (
+            (i == start or d.title)
+            and (i + 1 < len(toks) or d.title or d.contextual)
+            and toks[i].isupper()
+            and is_misspelt_role(low)
+        ):
             d.title.append(toks[i])  # "PRESIDNET PUTIN": a letter swapped in the office
             i += 1
         elif low in {"of", "for"} and d.title:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from service.ingestion.datafiles import load
-from service.ingestion.designations import role_words, surname_tokens
+from service.ingestion.designations import correct_role, role_words, surname_tokens
 from service.ingestion.names import fold_name
 
 # Words a bare title may have besides role words: "the President", "Minister of Finance".
@@ -54,7 +54,8 @@ class _Office:
 def title_key(title: str) -> str:
     """ "THE PRESIDENT" and "President" compare equal; so do "Secretary-General" and
     "Secretary General"."""
-    return " ".join(w for w in fold_name(title).split() if w != "the")
+    words = [correct_role(w) for w in title.split()]  # "PRIME MINSTER" is the prime minister
+    return " ".join(w for w in fold_name(" ".join(words)).split() if w != "the")
 
 
 def _is_bare(key: str) -> bool:

@@ -78,7 +78,7 @@ def _strip_patronymics(tokens: list[str]) -> list[str]:
 
 
 def _normal_title(title: str) -> str:
-    words = [w for w in title.lower().split() if w != "the"]
+    words = [designations.correct_role(w) for w in title.lower().split() if w != "the"]
     return " ".join(words)
 
 

@@ -316,3 +316,18 @@ def test_a_heading_over_a_paragraph_is_no_label() -> None:
     )
     with pytest.raises(RejectedDocument):
         parse_document(text)
+
+
+def test_a_misspelt_office_still_names_its_holder() -> None:
+    text = (
+        "---\ntitle: Transcript of press conference\ndate: 2001-09-12\n"
+        "source_url: https://www.pm.gov.au/media/transcript\n---\n\n"
+        "PRIME MINSTER: Ladies and gentlemen, thank you for coming along.\n\n"
+        "JOURNALIST: Prime Minister, what is your latest information?\n\n"
+        "PRIME MINISTER: Three are confirmed.\n"
+    )
+    assert [who for _, who, _ in _turns(parse_document(text))] == [
+        "John Howard",
+        None,
+        "John Howard",
+    ]
