@@ -65,10 +65,16 @@ def remove(
     captions: bool = False,
     title: str | None = None,
     is_designation: Callable[[str], bool] | None = None,
+    lines: Sequence[Sequence[str]] | None = None,
 ) -> list[bool]:
-    """For each line (or paragraph) of a page body: True when it is furniture."""
+    """For each line (or paragraph) of a page body: True when it is furniture.
+
+    ``lines`` gives each paragraph's lines when the page is hard-wrapped: a printed page's
+    number and running header then share one paragraph, which is furniture when all of its
+    lines are.
+    """
     n = len(texts)
-    furniture = _running_lines(texts)
+    furniture = _running_paragraphs(lines) if lines is not None else _running_lines(texts)
     i = 0
     while i < n:
         text = texts[i]
@@ -119,6 +125,23 @@ def _running_lines(texts: Sequence[str]) -> list[bool]:
                 if 0 <= k < len(texts) and short[k] and not _PAGE_NUMBER.match(keys[k]):
                     beside_numbers.add(keys[k])
     return [s and key in beside_numbers for s, key in zip(short, keys, strict=True)]
+
+
+def _running_paragraphs(lines: Sequence[Sequence[str]]) -> list[bool]:
+    """Paragraphs made only of page numbers, running headers and furniture lines."""
+    flat = [line for para in lines for line in para]
+    running = _running_lines(flat)
+    marks, k = [], 0
+    for para in lines:
+        marks.append(
+            bool(para)
+            and all(
+                running[k + j] or _PAGE_NUMBER.match(clean(line)) or is_furniture_line(line)
+                for j, line in enumerate(para)
+            )
+        )
+        k += len(para)
+    return marks
 
 
 def _skip_links(texts: Sequence[str], i: int, furniture: list[bool]) -> int:

@@ -296,7 +296,11 @@ def _period_labels(work: str, all_lines: list[Line], first: dict[int, Label]) ->
         if counts[fold_name(label.raw)] >= _PERIOD_REPEATS
         or (
             label.designation is not None
-            and (label.designation.honorific or label.designation.title_known)
+            and (
+                label.designation.honorific
+                or label.designation.title_known
+                or (label.all_caps and len(label.designation.name) > 1)  # "STEVE LIESMAN."
+            )
         )
     }
 

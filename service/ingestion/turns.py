@@ -43,8 +43,13 @@ def build(
     is_designation: Callable[[str], bool],
 ) -> list[RawTurn]:
     """The turns of an event body (paragraphs after the header)."""
+    wrapped = any(len(p.lines) > 1 for p in body)
     marks = furniture.remove(
-        [p.text for p in body], captions=captions, title=title, is_designation=is_designation
+        [p.text for p in body],
+        captions=captions,
+        title=title,
+        is_designation=is_designation,
+        lines=[p.lines or [p.text] for p in body] if wrapped else None,
     )
     turns: list[RawTurn] = []
     for para, is_furniture in zip(body, marks, strict=True):

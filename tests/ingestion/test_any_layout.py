@@ -331,3 +331,53 @@ def test_a_misspelt_office_still_names_its_holder() -> None:
         None,
         "John Howard",
     ]
+
+
+FOMC_AS_PRINTED = """\
+Transcript of Chair Powell’s Press Conference
+March 22, 2023
+
+CHAIR POWELL. Good afternoon. Before discussing today’s meeting, let me briefly address recent
+developments in the banking sector. In the past two weeks, serious difficulties at a small
+number of banks have emerged.
+
+Page 1 of 24
+March 22, 2023 Chair Powell’s Press Conference FINAL
+
+We remain committed to bringing inflation back down to our 2 percent goal. Thank you. I look
+forward to your questions.
+MICHELLE SMITH. Thank you. Let’s go to Steve Liesman.
+STEVE LIESMAN. Thank you, Mr. Chairman. Did the Committee consider a pause in rate increases?
+CHAIR POWELL. So we did consider that, in the days running up to the meeting.
+
+Page 2 of 24
+March 22, 2023 Chair Powell’s Press Conference FINAL
+
+MICHELLE SMITH. Nick.
+NICK TIMIRAOS. Nick Timiraos of the Wall Street Journal. Chair Powell, how much tightening do
+you think the banking stress could do?
+CHAIR POWELL. So it’s possible that this will turn out to have very modest effects.
+
+Page 3 of 24
+March 22, 2023 Chair Powell’s Press Conference FINAL
+"""
+
+
+def test_a_central_bank_transcript_as_printed_from_pdf() -> None:
+    """Full-stop labels in capitals, hard-wrapped lines, and a page number with its running
+    header between (and after) the turns."""
+    doc = parse_document(FOMC_AS_PRINTED)
+    assert doc.events[0].title == "Transcript of Chair Powell’s Press Conference"
+    turns = _turns(doc)
+    assert [who for _, who, _ in turns] == [
+        "Jerome Powell",
+        "Michelle Smith",
+        "Steve Liesman",
+        "Jerome Powell",
+        "Michelle Smith",
+        "Nick Timiraos",
+        "Jerome Powell",
+    ]
+    text = "\n".join(t for _, _, t in turns)
+    assert "Page 1 of 24" not in text and "FINAL" not in text
+    assert turns[0][2].endswith("I look forward to your questions.")
