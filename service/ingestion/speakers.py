@@ -151,9 +151,35 @@ def resolve(
                     if found is not None:
                         slot.person = registry.add(found.name_tokens, title=found.title)
                         slot.title = slot.title or found.title
+                if slot.person is None and t > 0:
+                    handed = _handed_over_to(item.turns[t - 1])
+                    if handed is not None:  # "I'll ask the Minister, Mr Dutton, to expand"
+                        slot.person = registry.add(handed, title=title)
                 if slot.person is not None:
                     slot.person.add_alias(label.raw)
     return result
+
+
+# The floor handed to someone at the end of a turn: "Now, I'll ask the Minister, Mr Dutton, to
+# expand on ...", "I'll hand over to the Treasurer, Jim Chalmers."
+_HANDOVER = re.compile(
+    r"\b(?:ask|invite|hand(?:ing)?(?: it)? over to|pass(?:ing)?(?: it)? (?:over )?to|over to"
+    r"|turn(?:ing)? to|call on|now to)\s+(?P<rest>[^.?!]{3,120})",
+    re.I,
+)
+
+
+def _handed_over_to(previous: RawTurn) -> list[str] | None:
+    """The one person the end of the previous turn hands the floor to, by name."""
+    if not previous.texts:
+        return None
+    tail = previous.texts[-1][-400:]
+    found = None
+    for m in _HANDOVER.finditer(tail):
+        people = [d for d in namefinder.people(m["rest"]) if d.name]
+        if len(people) == 1:
+            found = people[0].name
+    return found
 
 
 def _name_office_holders(

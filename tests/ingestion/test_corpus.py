@@ -740,6 +740,11 @@ ATTRIBUTIONS = {
     ("au-2016-10-30-turnbull-dutton-joint-press-conference-sydney.txt", "PRIME MINISTER"): (
         "Malcolm Turnbull"
     ),
+    # "Now, I’ll ask the Minister, Mr Dutton, to expand on the proposed legislation."
+    (
+        "au-2016-10-30-turnbull-dutton-joint-press-conference-sydney.txt",
+        "MINISTER FOR IMMIGRATION AND BORDER PROTECTION",
+    ): "Dutton",
     ("fomc-2021-12-15-powell-press-conference.txt", "CHAIR POWELL"): "Jerome Powell",
     ("fomc-2025-12-10-powell-press-conference.txt", "CHAIR POWELL"): "Jerome Powell",
     ("fomc-2023-03-22-powell-press-conference.txt", "MICHELLE SMITH"): "Michelle Smith",
