@@ -9,12 +9,13 @@ repeats it, which we drop as a duplicate); NATO and generic pages hold one event
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from service.ingestion import furniture
+from service.ingestion import designations, furniture
 from service.ingestion.datafiles import load
 from service.ingestion.dates import find_date, parse_clock, parse_date
 from service.ingestion.labels import Label
@@ -304,7 +305,50 @@ def _read_generic(header: list[Para], body: list[Para], fm: FrontMatter | None) 
         if fm.get("title"):  # the export's catalogue title beats a line of print furniture
             page.title, page.title_span = collapse(fm.get("title") or ""), fm.title_span
         page.date = page.date or _front_matter_date(fm)
+    if page.location is None:
+        for text in [page.title or "", *(p.text for p in header)]:
+            page.location = _place_after_occasion(text)
+            if page.location:
+                break
     return page
+
+
+_SEGMENTS = re.compile(r"\s*[:,]\s+|\s+[-–—]\s+")
+_OCCASION = re.compile(
+    r"\b(?:press conference|news conference|press briefing|briefing|doorstop|interview"
+    r"|remarks|press statement|media statement|hearing|speech|address)\s*$",
+    re.I,
+)
+_PLACE_WORDS = 6
+
+
+def _names_a_person(text: str) -> bool:
+    d = designations.parse(text)
+    return d is not None and bool(d.title or d.honorific)
+
+
+def _place_after_occasion(text: str) -> str | None:
+    """ "Transcript of joint press conference: Adelaide: 17 August 2013", "Prime Minister's
+    press conference - Kingston": the place a title names right after the occasion."""
+    parts = _SEGMENTS.split(furniture.clean(text))
+    for before, after in itertools.pairwise(parts):
+        if not _OCCASION.search(before):
+            continue
+        words = after.split()
+        if (
+            0 < len(words) <= _PLACE_WORDS
+            and after[:1].isupper()
+            and not any(c.isdigit() for c in after)
+            and parse_date(after) is None
+            and not _names_a_person(after)
+        ):
+            place = after
+            rest = text[text.find(after) + len(after) :]
+            m = re.match(r"\s*,\s*([A-Z][\w.’' ]{1,30}?)\s*(?:[:,;]|$)", rest)
+            if m and not any(c.isdigit() for c in m[1]) and len(m[1].split()) <= 3:
+                place = f"{place}, {m[1]}"  # "AMBASSADOR'S RESIDENCE, WASHINGTON DC"
+            return place
+    return None
 
 
 def _date_in_header(header: list[Para]) -> dt.date | None:

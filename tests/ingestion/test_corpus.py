@@ -842,3 +842,21 @@ def test_a_bare_dollar_is_the_pages_own_currency() -> None:
     )
     units = {f.unit for e in us.events for t in e.turns for f in t.figures if "$" in f.text}
     assert units == {"USD"}
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        # "Transcript of joint press conference: Adelaide: 17 August 2013: ..."
+        ("au-2013-08-17-rudd-wong-carr-joint-press-conference-adelaide.txt", "Adelaide"),
+        # "Prime Minister's press conference - Kingston"
+        ("au-1975-05-09-whitlam-press-conference-kingston.txt", "Kingston"),
+        # "... PRESS CONFERENCE - AMBASSADOR’S RESIDENCE, WASHINGTON DC"
+        (
+            "au-2001-09-12-howard-press-conference-washington.txt",
+            "AMBASSADOR’S RESIDENCE, WASHINGTON DC",
+        ),
+    ],
+)
+def test_place_named_after_the_occasion(name: str, place: str) -> None:
+    assert parsed(name).events[0].location == place
