@@ -9,6 +9,7 @@ of names already known on the page settles ambiguous splits.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -38,6 +39,9 @@ class Designation:
     title_known: bool = False  # the office starts with a known role word (not a typo)
     honorific: bool = False  # "Mr", "Ms." etc. were present
     contextual: bool = False  # "THE PRESIDENT": an office standing for its holder
+
+    def copy(self) -> Designation:
+        return dataclasses.replace(self, name=list(self.name), title=list(self.title))
 
     @property
     def name_text(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from service.ingestion import analysis, designations
 from service.ingestion.datafiles import load, word_set
@@ -251,8 +251,28 @@ def _judge(
     if not stripped or not stripped[0].isalpha():
         return None
     lstart += len(raw_text) - len(raw_text.lstrip(" \t" + _EMPHASIS))
-    lend = lstart + len(stripped)
-    raw = collapse(stripped)
+    read = _read(collapse(stripped), frozenset(known))
+    if read is None:
+        return None
+    raw, side, designation, titles, notes, outlet = read
+    return Label(
+        raw,
+        Span(lstart, lstart + len(stripped)),
+        _skip_space(work, colon_end, line_end),
+        side,
+        None if designation is None else designation.copy(),  # callers may refine it
+        titles,
+        notes,
+        outlet,
+    )
+
+
+_Reading = tuple[str, str | None, Designation | None, tuple[str, ...], tuple[str, ...], str | None]
+
+
+@lru_cache(maxsize=4096)  # a page repeats its labels; bounded, labels come from user text
+def _read(raw: str, known: frozenset[str]) -> _Reading | None:
+    """What a label's text says: side or designation, offices, notes and outlet."""
     titles: list[str] = []
     notes: list[str] = []
     outlets: list[str] = []
@@ -277,11 +297,10 @@ def _judge(
         return None
     if any("." in w and not _ABBREVIATION.match(w) for w in words[:-1]):
         return None
-    body_start = _skip_space(work, colon_end, line_end)
     side = role_side(core)
     outlet = outlets[0] if outlets else None
     if side:
-        return Label(raw, Span(lstart, lend), body_start, side, None, (), tuple(notes), outlet)
+        return raw, side, None, (), tuple(notes), outlet
     designation = _abbreviated_office(core) or designations.parse(core, known)
     if designation is None:
         return None
@@ -290,16 +309,7 @@ def _judge(
         if holder is not None:  # "The Prime Minister (Rishi Sunak)": the office, then who
             designation.name, designation.contextual = holder, False
             titles = [t for t in titles if designations.parse(t) is None]
-    return Label(
-        raw,
-        Span(lstart, lend),
-        body_start,
-        None,
-        designation,
-        tuple(titles),
-        tuple(notes),
-        outlet,
-    )
+    return raw, None, designation, tuple(titles), tuple(notes), outlet
 
 
 def _named_holder(parenthesised: list[str]) -> list[str] | None:
