@@ -27,7 +27,7 @@ _CHAIR_STATEMENT_WORDS = 60  # a chair's longer turn is a statement of his own
 class Slot:
     """What classification needs to know about one turn."""
 
-    side: str | None  # role label side: question | moderator | interpreter | answer
+    side: str | None  # role label side: question | audience | moderator | interpreter | answer
     who: str | None  # person key (or None when unknown)
     journalist: bool  # the speaker is a journalist of this event
     principal: bool  # named in the event header (title, lede): never the chair
@@ -81,6 +81,8 @@ def classify(slots: list[Slot]) -> set[str]:
             s.kind, question = StatementKind.MODERATION, None
         elif s.asks:
             s.kind, question, asked = StatementKind.QUESTION, i, True
+        elif s.side == "audience":  # "Remark:", "Reply:" from the room: said, not asked
+            s.kind, question = StatementKind.REMARKS, None
         elif (
             asked
             and nxt is not None

@@ -860,3 +860,16 @@ def test_a_bare_dollar_is_the_pages_own_currency() -> None:
 )
 def test_place_named_after_the_occasion(name: str, place: str) -> None:
     assert parsed(name).events[0].location == place
+
+
+def test_remarks_from_the_room_are_not_questions() -> None:
+    """On the Yamal LNG visit workers speak as "Remark:"; they say things, they ask nothing,
+    and they are not journalists."""
+    doc = parsed("kremlin-news-56337.txt")
+    turns = doc.events[0].turns
+    remarks = [t for t in turns if t.label == "Remark"]
+    assert remarks and {t.kind for t in remarks} == {"REMARKS"}
+    questions = [t for t in turns if t.label == "Question"]
+    assert questions and {t.kind for t in questions} == {"QUESTION"}
+    roles = {p.role for p in doc.events[0].participants if p.label == "Remark"}
+    assert roles == {"SPEAKER"}

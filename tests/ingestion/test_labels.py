@@ -64,7 +64,7 @@ def label_of(line: str) -> labels.Label | None:
             None,
             "question",
         ),
-        ("Remark: Exactly.", "Remark", None, None, "question"),
+        ("Remark: Exactly.", "Remark", None, None, "audience"),
         ("MODERATOR: We'll take a few questions", "MODERATOR", None, None, "moderator"),
         (
             "SENIOR ADMINISTRATION OFFICIAL:  Great.",
