@@ -59,8 +59,8 @@ def _major(path: Path) -> int | None:
 
 def find_tool(name: str, server_major: int, *, newest: bool = False) -> Tool:
     """The ``name`` (pg_dump or pg_restore) not older than ``server_major``: the closest
-    version, or with ``newest`` the newest (pg_restore reads archives of its version and
-    older, and an archive may come from a newer pg_dump than the server's)."""
+    version, or with ``newest`` the newest. Restore takes the closest too: a newer
+    pg_restore writes settings an older server refuses ("SET transaction_timeout")."""
     seen: dict[Path, int | None] = {}
     for path in _candidates(name):
         if path not in seen and path.is_file():

@@ -163,7 +163,7 @@ def restore_command(settings: Settings, args: argparse.Namespace, started: float
             )
         major = asyncio.run(backup.server_major(url))
         try:
-            backup.restore(url, args.file, backup.find_tool("pg_restore", major, newest=True))
+            backup.restore(url, args.file, backup.find_tool("pg_restore", major))
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from None
     print(f"restored {args.file} into {database.redacted(url)}", file=sys.stderr)
