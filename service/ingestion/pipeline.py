@@ -178,6 +178,11 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
         for i, line in enumerate(all_lines)
         if (label := labels.find(work, line.start, line.end)) is not None
     }
+    if not any(label.side == "question" for label in first.values()):
+        # "A. Introduction" heads an outline; an answer mark needs questions around it
+        first = {
+            i: label for i, label in first.items() if not (label.mid_line and label.raw == "A")
+        }
     known = {
         fold_name(label.designation.name_text)
         for label in first.values()

@@ -157,7 +157,21 @@ def resolve(
                         slot.person = registry.add(handed, title=title)
                 if slot.person is not None:
                     slot.person.add_alias(label.raw)
+    # 4. "A." answers in an interview: the one person the header names ("Interview with ...")
+    for e, item in enumerate(items):
+        principals = [p for p in registry.persons if id(p) in result[e].principals]
+        if len(principals) != 1:
+            continue
+        for t, turn in enumerate(item.turns):
+            label, slot = turn.label, result[e].turns[t]
+            if label is not None and slot.person is None and _is_answer_mark(label):
+                slot.person = principals[0]
     return result
+
+
+def _is_answer_mark(label: Label) -> bool:
+    """ "A:", "A.", "Answer:": the interviewee, unlike an anonymous "Senior Official"."""
+    return label.side == "answer" and label.raw.lower().strip(" .") in {"a", "answer"}
 
 
 # The floor handed to someone at the end of a turn: "Now, I'll ask the Minister, Mr Dutton, to

@@ -381,3 +381,35 @@ def test_a_central_bank_transcript_as_printed_from_pdf() -> None:
     text = "\n".join(t for _, _, t in turns)
     assert "Page 1 of 24" not in text and "FINAL" not in text
     assert turns[0][2].endswith("I look forward to your questions.")
+
+
+def test_interview_marks_q_and_a() -> None:
+    """ "Q." asks, "A." answers, and the one person the title names is who answers."""
+    text = (
+        "Interview with Foreign Minister Sergey Lavrov\nJune 3, 2019\n\n"
+        "Q. Minister, what do you expect from the summit?\n"
+        "A. We expect progress on trade and on security.\n"
+        "Q. And on sanctions?\n"
+        "A. That depends on our partners.\n"
+    )
+    doc = parse_document(text)
+    assert [(t.label, t.kind) for t in doc.events[0].turns] == [
+        ("Q", "QUESTION"),
+        ("A", "ANSWER"),
+        ("Q", "QUESTION"),
+        ("A", "ANSWER"),
+    ]
+    assert [who for _, who, _ in _turns(doc)] == [None, "Sergey Lavrov", None, "Sergey Lavrov"]
+
+
+def test_an_outline_letter_is_no_answer() -> None:
+    text = (
+        "Statement by the Minister\nJune 3, 2019\n\n"
+        "Minister Anna Berg: Let me set out three points.\n"
+        "A. Trade has grown.\n"
+        "B. Security is better.\n"
+        "Minister Anna Berg: That is all.\n"
+    )
+    turns = _turns(parse_document(text))
+    assert [label for label, _, _ in turns] == ["Minister Anna Berg", "Minister Anna Berg"]
+    assert "A. Trade has grown." in turns[0][2]
