@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import database
+from service.api import parsing
 from service.api.export import export_routes
 from service.config import Settings
 from service.storage import migrate
@@ -56,6 +57,7 @@ def create_app(settings: Settings) -> Starlette:
                 if listener is not None:
                     await listener.stop()
                 await pool.close()
+                parsing.shutdown()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

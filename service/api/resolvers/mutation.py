@@ -8,13 +8,13 @@ raise and are masked.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 import strawberry
 
 from service.api import ids
 from service.api.errors import BadUserInput
+from service.api.parsing import parse_posted
 from service.api.types.entities import Person
 from service.api.types.inputs import IngestDocumentInput
 from service.api.types.payloads import (
@@ -23,8 +23,7 @@ from service.api.types.payloads import (
     UserError,
     unauthorized,
 )
-from service.ingestion.model import ParsedDocument, RejectedDocument
-from service.ingestion.page import parse_page
+from service.ingestion.model import RejectedDocument
 from service.storage import documents, persons
 from service.storage.persons import CurationError
 
@@ -47,17 +46,6 @@ async def _kept_person(ctx: Context, pk: int) -> Person | None:
     return await ctx.loaders.person.load(pk)
 
 
-def _parse(data: IngestDocumentInput, max_chars: int) -> ParsedDocument:
-    """The posted text, or the article text of a posted HTML page, parsed."""
-    return parse_page(
-        data.text,
-        filename=data.filename,
-        source_url=data.source_url,
-        publisher=data.publisher,
-        max_chars=max_chars,
-    )
-
-
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
@@ -72,8 +60,13 @@ class Mutation:
         if not await ctx.can_write():
             return IngestDocumentPayload(document=None, created=False, errors=[unauthorized()])
         try:
-            # Parsing is CPU-bound: a worker thread keeps the event loop serving other requests.
-            parsed = await asyncio.to_thread(_parse, input, ctx.settings.max_document_chars)
+            parsed = await parse_posted(
+                input.text,
+                filename=input.filename,
+                source_url=input.source_url,
+                publisher=input.publisher,
+                max_chars=ctx.settings.max_document_chars,
+            )
         except RejectedDocument as refused:
             error = UserError(code=refused.code, message=refused.message, field=refused.field)
             return IngestDocumentPayload(document=None, created=False, errors=[error])
