@@ -223,18 +223,31 @@ def find_misprinted(work: str, start: int, end: int, printed: Label) -> Label | 
 
 
 def _apposition(core: str) -> tuple[str, str | None]:
-    """ "Sergei Lavrov, Foreign Minister" -> the name and the office after the comma."""
+    """ "Sergei Lavrov, Foreign Minister" -> the name and the office after the comma;
+    "Official Spokesperson, Shri Arindam Bagchi" -> the name after the office."""
     name, comma, office = core.partition(",")
-    office = office.strip()
+    office, name = office.strip(), name.strip()
     if not comma or not office or "," in office:
         return core, None
+    reversed_form = _office_first(name, office)
+    if reversed_form is not None:
+        return reversed_form
     first = office.split()[0].lower()
     if first not in designations.role_words() and first not in designations.honorifics():
         return core, None
     d = designations.parse(name)
     if d is None or not d.name or d.title or d.contextual:
         return core, None
-    return name.strip(), office
+    return name, office
+
+
+def _office_first(office: str, name: str) -> tuple[str, str] | None:
+    office_d, name_d = designations.parse(office), designations.parse(name)
+    if office_d is None or office_d.name or not office_d.title_known:
+        return None
+    if name_d is None or len(name_d.name) < 2 or name_d.title:
+        return None
+    return name, office
 
 
 def _skip_space(work: str, pos: int, end: int) -> int:

@@ -99,6 +99,14 @@ def test_office_after_a_comma() -> None:
     assert label_of("Mr President, my question is as follows: what") is None
 
 
+def test_office_before_a_comma() -> None:
+    """Press offices print the office first: "Official Spokesperson, Shri Arindam Bagchi:"."""
+    label = label_of("Official Spokesperson, Shri Arindam Bagchi: Good afternoon friends.")
+    assert label is not None and label.designation is not None
+    assert label.designation.name_text == "Arindam Bagchi"
+    assert label.titles == ("Official Spokesperson",)
+
+
 def test_annotations_and_titles_in_parentheses() -> None:
     scheffer = label_of("JAAP DE HOOP SCHEFFER (Secretary General of NATO): Let me")
     assert scheffer is not None and scheffer.titles == ("Secretary General of NATO",)
