@@ -22,7 +22,7 @@ from service.embedded_pg import EmbeddedPostgres, process_alive
 from service.storage.tokens import token_can_write
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "service" / "sample_data"  # the seeds, bundled with the service: nothing outside the repository
+CORPUS = REPO / "service" / "sample_data"  # the seeds, bundled with the service
 NATO = CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt"
 KREMLIN = CORPUS / "kremlin-2005-06-23-csto-press-conference-and-plenary.txt"
 
