@@ -9,6 +9,7 @@ replaced on the next page, and the page it was parsing gets a clear error.
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -38,18 +39,6 @@ def _discard(broken: ProcessPoolExecutor) -> None:
     broken.shutdown(wait=False, cancel_futures=True)
 
 
-def _parse(
-    text: str,
-    filename: str | None,
-    source_url: str | None,
-    publisher: str | None,
-    max_chars: int,
-) -> ParsedDocument:
-    return parse_page(
-        text, filename=filename, source_url=source_url, publisher=publisher, max_chars=max_chars
-    )
-
-
 async def parse_posted(
     text: str,
     *,
@@ -64,7 +53,15 @@ async def parse_posted(
     loop = asyncio.get_running_loop()
     try:
         return await loop.run_in_executor(
-            executor, _parse, text, filename, source_url, publisher, max_chars
+            executor,
+            functools.partial(
+                parse_page,
+                text,
+                filename=filename,
+                source_url=source_url,
+                publisher=publisher,
+                max_chars=max_chars,
+            ),
         )
     except BrokenProcessPool:
         _discard(executor)

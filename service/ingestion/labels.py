@@ -344,7 +344,7 @@ def find_own_line(work: str, start: int, end: int) -> Label | None:
     if len(text) > _MAX_OWN_LINE or ":" in text or _TERMINAL.search(text.rstrip(")] ")):
         return None
     label = _judge(work, start, end, end, end, ())
-    if label is None or label.mid_line:
+    if label is None:
         return None
     d = label.designation
     if label.side is None and (d is None or not (d.name or (d.contextual and d.title_known))):

@@ -51,11 +51,16 @@ def front_matter(work: str) -> FrontMatter | None:
     return fm
 
 
+def _edges(work: str) -> list[str]:
+    """The first and last lines of the page, where markers are printed."""
+    lines = [ln.strip() for ln in work.splitlines() if ln.strip()]
+    return lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+
+
 def detect(work: str, fm: FrontMatter | None, source_url: str | None) -> str:
     """The layout family of a page."""
     url = (source_url or (fm.get("source_url") if fm else None) or "").lower()
-    lines = [ln.strip() for ln in work.splitlines() if ln.strip()]
-    edges = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+    edges = _edges(work)
     for family in load("layouts")["families"]:
         if family.get("front_matter_required") and fm is None:
             continue
@@ -71,8 +76,7 @@ def country(work: str, fm: FrontMatter | None, source_url: str | None) -> str | 
     """The jurisdiction the page speaks for (``countries`` in data/layouts.yaml), if known."""
     url = (source_url or (fm.get("source_url") if fm else None) or "").lower()
     host = re.sub(r"^[a-z]+://", "", url).split("/")[0]
-    lines = [ln.strip() for ln in work.splitlines() if ln.strip()]
-    edges = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+    edges = _edges(work)
     for entry in load("layouts")["countries"]:
         if host and any(host.endswith(m) or m.lstrip(".") == host for m in entry["url"]):
             return str(entry["country"])

@@ -151,14 +151,3 @@ def holder_by_surname(
         and (day is None or h.held_on(day))
     }
     return next(iter(found.values())) if len(found) == 1 else None
-
-
-def principal(office: str, day: dt.date | None) -> Holder | None:
-    """The holder of a named office on ``day`` (the publisher's principal, for messages)."""
-    if day is None:
-        return None
-    for o in _offices():
-        if o.name == office:
-            found = [h for h in o.holders if h.held_on(day)]
-            return found[0] if len(found) == 1 else None
-    return None

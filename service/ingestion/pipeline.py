@@ -165,7 +165,7 @@ def _read_page(
                     for span, text in zip(raw[0].paragraphs, raw[0].texts, strict=True)
                 ]
                 warnings.append(_NO_LABELS_WARNING)
-            if len(raw) > 1 and not _byline_speaker(item, country):
+            if len(raw) > 1 and not _byline_speaker(item):
                 item.turns = raw[1:]  # text before the first label, nobody named: header
         items.append(item)
     return work, _drop_repeats(items)
@@ -365,7 +365,7 @@ def _is_spoken(texts: list[str]) -> bool:
     return words >= _SPOKEN_MIN_WORDS and speaking / words >= _SPOKEN_MIN_SHARE
 
 
-def _byline_speaker(item: EventTurns, country: str | None) -> bool:
+def _byline_speaker(item: EventTurns) -> bool:
     """The speaker of a statement printed before the first label: the page's byline."""
     d = authors.from_byline([item.page.title or "", *item.page.lede])
     if d is None or not d.name:
