@@ -33,6 +33,7 @@ class Lexicon:
     unit_after: re.Pattern[str]
     unit_forms: dict[str, tuple[UnitForm, ...]]
     currency_symbols: tuple[tuple[str, str], ...]  # (symbol, code), longest symbol first
+    currency_symbol_ends: frozenset[str]  # last characters of the symbols: a quick "none here"
     currency_prefix_code: re.Pattern[str]
     qualifier_before: re.Pattern[str]
     qualifier_after: re.Pattern[str]
@@ -146,6 +147,7 @@ def lexicon() -> Lexicon:
         unit_after=unit_after,
         unit_forms={k: tuple(v) for k, v in by_key.items()},
         currency_symbols=tuple(symbols),
+        currency_symbol_ends=frozenset(symbol[-1] for symbol, _ in symbols),
         currency_prefix_code=re.compile(rf"(?<![\w$])(?P<code>{codes})[ \t]?$"),
         qualifier_before=re.compile(
             rf"(?<![\w-])(?P<q>{_alternation(before)})\s+"

@@ -149,6 +149,8 @@ def _currency_before(text: str, pos: int, lo: int) -> tuple[str, int] | None:
         if gap and (pos - 1 < lo or text[pos - 1] not in " \t"):
             continue
         stop = pos - gap
+        if stop - 1 < lo or text[stop - 1] not in lex.currency_symbol_ends:
+            continue
         for symbol, code in lex.currency_symbols:
             if text.startswith(symbol, stop - len(symbol)) and stop - len(symbol) >= lo:
                 return code, stop - len(symbol)
