@@ -3,7 +3,8 @@
 A Kremlin page can hold several events, each closed by its "Publication status ... Text version"
 block; a White House page closes its transcript with "END" and a clock time (and sometimes
 repeats it, which we drop as a duplicate); NATO and generic pages hold one event. The header
-(everything before the first speaker label) gives title, date, time and place.
+(everything before the first speaker label) gives title, date, time and place. Each way of
+cutting a page is a reader registered by name; data/layouts.yaml says which family uses which.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -19,7 +20,7 @@ from service.ingestion import designations, furniture
 from service.ingestion.datafiles import load
 from service.ingestion.dates import find_date, parse_clock, parse_date
 from service.ingestion.labels import Label
-from service.ingestion.layouts import FrontMatter
+from service.ingestion.layouts import FrontMatter, Layout
 from service.ingestion.model import EventKind, Span
 from service.ingestion.text import collapse
 
@@ -71,22 +72,57 @@ class EventPage:
         return Span(paras[0].span.start, paras[-1].span.end)
 
 
-def segment(family: str, paras: list[Para], fm: FrontMatter | None) -> list[EventPage]:
+# ---------------------------------------------------------------- readers, by name
+
+Reader = Callable[[list[Para], FrontMatter | None], list[EventPage | None]]
+READERS: dict[str, Reader] = {}  # data/layouts.yaml names one for each family
+
+
+def reader(name: str) -> Callable[[Reader], Reader]:
+    """Register a way of cutting a page into events under the name layouts.yaml gives it."""
+
+    def register(read: Reader) -> Reader:
+        READERS[name] = read
+        return read
+
+    return register
+
+
+def segment(layout: Layout, paras: list[Para], fm: FrontMatter | None) -> list[EventPage]:
     """The events of a page with their headers read."""
-    if family == "kremlin":
-        pages = [_read_kremlin(chunk) for chunk in _kremlin_chunks(paras)]
-    elif family == "whitehouse":
-        pages = [_read_whitehouse(h, b, fm) for h, b in _whitehouse_chunks(paras)]
-    elif family == "nato":
-        pages = [_read_nato(*_split_header(paras))]
-    else:
-        pages = [_read_generic(*_split_header(paras), fm)]
-    pages = [p for p in pages if p is not None and (p.body or p.header)]
+    try:
+        read = READERS[layout.reader]
+    except KeyError:
+        raise LookupError(
+            f"layout {layout.name!r} names reader {layout.reader!r}; known: {sorted(READERS)}"
+        ) from None
+    pages = [p for p in read(paras, fm) if p is not None and (p.body or p.header)]
     for page in pages:
         page.read_byline()
-        if family in {"nato", "generic"}:
+        if layout.opening_speech:
             _opening_speech(page)
     return pages
+
+
+@reader("single")
+def _single_event(paras: list[Para], fm: FrontMatter | None) -> list[EventPage | None]:
+    """One event: the header (everything before the first label), then the turns."""
+    return [_read_generic(*_split_header(paras), fm)]
+
+
+@reader("nato")
+def _nato_event(paras: list[Para], fm: FrontMatter | None) -> list[EventPage | None]:
+    return [_read_nato(*_split_header(paras))]
+
+
+@reader("kremlin")
+def _kremlin_events(paras: list[Para], fm: FrontMatter | None) -> list[EventPage | None]:
+    return [_read_kremlin(chunk) for chunk in _kremlin_chunks(paras)]
+
+
+@reader("whitehouse")
+def _whitehouse_events(paras: list[Para], fm: FrontMatter | None) -> list[EventPage | None]:
+    return [_read_whitehouse(h, b, fm) for h, b in _whitehouse_chunks(paras)]
 
 
 def _opening_speech(page: EventPage) -> EventPage:

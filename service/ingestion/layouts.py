@@ -1,13 +1,15 @@
 """Layout families (nato, kremlin, whitehouse, generic) and Markdown front matter.
 
-The family decides how a page's header is read and who published it; markers and publishers are
-in ``data/layouts.yaml``.
+A family is data (``data/layouts.yaml``): its markers, its publisher, the reader that cuts its
+pages into events (registered in ``events``) and a few switches. Adding a publisher is one
+entry there.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import yaml
@@ -57,19 +59,55 @@ def _edges(work: str) -> list[str]:
     return lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
 
 
-def detect(work: str, fm: FrontMatter | None, source_url: str | None) -> str:
-    """The layout family of a page."""
+@dataclass(frozen=True)
+class Layout:
+    """One family of ``data/layouts.yaml``: how its pages are recognised and read."""
+
+    name: str
+    publisher: str | None
+    url_markers: tuple[str, ...]
+    text_markers: tuple[re.Pattern[str], ...]
+    front_matter_required: bool = False
+    reader: str = "single"  # a reader registered in service.ingestion.events
+    markdown: bool = False  # turn text is Markdown
+    captions: bool = False  # photo captions stand between paragraphs
+    opening_speech: bool = False  # prose before the first label is the byline speaker's
+    host: str | None = None  # organisation hosting every event of the family
+
+    def marks(self, url: str, edges: list[str], fm: FrontMatter | None) -> bool:
+        if self.front_matter_required and fm is None:
+            return False
+        if url and any(marker in url for marker in self.url_markers):
+            return True
+        return any(p.search(line) for p in self.text_markers for line in edges)
+
+
+@cache
+def families() -> tuple[Layout, ...]:
+    """The families in the order they are tried; the last one is the fallback."""
+    return tuple(
+        Layout(
+            name=entry["name"],
+            publisher=entry.get("publisher"),
+            url_markers=tuple(entry["url"]),
+            text_markers=tuple(re.compile(p) for p in entry["text"]),
+            front_matter_required=bool(entry.get("front_matter_required")),
+            reader=entry.get("reader", "single"),
+            markdown=bool(entry.get("markdown")),
+            captions=bool(entry.get("captions")),
+            opening_speech=bool(entry.get("opening_speech")),
+            host=entry.get("host"),
+        )
+        for entry in load("layouts")["families"]
+    )
+
+
+def detect(work: str, fm: FrontMatter | None, source_url: str | None) -> Layout:
+    """The layout family of a page: the first that marks it, else the last (generic)."""
     url = (source_url or (fm.get("source_url") if fm else None) or "").lower()
     edges = _edges(work)
-    for family in load("layouts")["families"]:
-        if family.get("front_matter_required") and fm is None:
-            continue
-        if url and any(marker in url for marker in family["url"]):
-            return family["name"]
-        patterns = [re.compile(p) for p in family["text"]]
-        if any(p.search(line) for p in patterns for line in edges):
-            return family["name"]
-    return "generic"
+    every = families()
+    return next((layout for layout in every if layout.marks(url, edges, fm)), every[-1])
 
 
 def country(work: str, fm: FrontMatter | None, source_url: str | None) -> str | None:
@@ -92,10 +130,3 @@ def dollar(country: str | None) -> str:
         if entry["country"] == country and entry.get("dollar"):
             return str(entry["dollar"])
     return "USD"
-
-
-def publisher(family: str) -> str | None:
-    for entry in load("layouts")["families"]:
-        if entry["name"] == family:
-            return entry.get("publisher")
-    return None

@@ -75,10 +75,10 @@ def parse_document(
     validate(text, max_chars)
     work = working_text(text)
     fm = layouts.front_matter(work)
-    family = layouts.detect(work, fm, source_url)
+    layout = layouts.detect(work, fm, source_url)
     country = layouts.country(work, fm, source_url)
     warnings: list[str] = []
-    work, items = _read_page(work, fm, family, country, dates.from_filename(filename), warnings)
+    work, items = _read_page(work, fm, layout, country, dates.from_filename(filename), warnings)
     if not items:
         raise RejectedDocument(
             "NOT_A_TRANSCRIPT",
@@ -87,19 +87,19 @@ def parse_document(
     registry = Registry()
     resolved = speakers.resolve(registry, items, country)
     registry.learn_address_forms("\n".join(t.text for item in items for t in item.turns))
-    builder = _Builder(text, work, family, registry, resolved, layouts.dollar(country))
+    builder = _Builder(text, work, layout.host, registry, resolved, layouts.dollar(country))
     parsed = [builder.event(item, who) for item, who in zip(items, resolved, strict=True)]
     title = collapse(fm.get("title") or "") if fm is not None else ""
     return ParsedDocument(
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        format=family,
+        format=layout.name,
         events=parsed,
         persons=builder.persons(),
         organisations=list(builder.organisations.values()),
         topics=list(builder.topics.values()),
         title=title or parsed[0].title,
-        publisher=publisher or layouts.publisher(family),
+        publisher=publisher or layout.publisher,
         source_url=source_url or (fm.get("source_url") if fm is not None else None),
         filename=filename,
         warnings=warnings,
@@ -112,7 +112,7 @@ def parse_document(
 def _read_page(
     work: str,
     fm: layouts.FrontMatter | None,
-    family: str,
+    layout: layouts.Layout,
     country: str | None,
     filed_on: dt.date | None,
     warnings: list[str],
@@ -141,13 +141,13 @@ def _read_page(
         for span, idx in grouped
     ]
     items: list[EventTurns] = []
-    for page in events.segment(family, paras, fm):
+    for page in events.segment(layout, paras, fm):
         page.date = page.date or filed_on
         raw = turns.build(
             page.body,
             work,
-            markdown=family == "whitehouse" or (fm is not None and _is_markdown(work)),
-            captions=family == "kremlin",
+            markdown=layout.markdown or (fm is not None and _is_markdown(work)),
+            captions=layout.captions,
             title=page.title,
             is_designation=_is_titled_designation,
         )
@@ -397,7 +397,7 @@ class _Builder:
         self,
         original: str,
         work: str,
-        family: str,
+        host: str | None,
         registry: Registry,
         resolved: list[EventSpeakers],
         dollar: str,
@@ -405,7 +405,7 @@ class _Builder:
         self.original = original
         self.dollar = dollar  # what a bare "$" means on this page
         self.work = work
-        self.family = family
+        self.host = host  # organisation hosting every event of the page's family
         self.organisations: dict[str, OrganisationRef] = {}
         self.topics: dict[str, TopicRef] = {}
         for event in resolved:  # a journalist's outlet is his affiliation
@@ -506,8 +506,8 @@ class _Builder:
 
     def _hosts(self, page: events.EventPage) -> list[str]:
         slugs: list[str] = []
-        if self.family == "nato":
-            slug = self._organisation(analysis.organisation_by_name("NATO"))
+        if self.host:
+            slug = self._organisation(analysis.organisation_by_name(self.host))
             if slug:
                 slugs.append(slug)
         for span in page.host_spans:

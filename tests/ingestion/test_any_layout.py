@@ -6,6 +6,7 @@ central-bank meeting transcript, an OCR'd press release) so that the rule is tes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import re
@@ -14,7 +15,7 @@ import time
 import pytest
 from data_paths import CORPUS
 
-from service.ingestion import offices
+from service.ingestion import events, layouts, offices
 from service.ingestion.model import EventKind, ParsedDocument, RejectedDocument
 from service.ingestion.pipeline import parse_document
 
@@ -413,3 +414,32 @@ def test_an_outline_letter_is_no_answer() -> None:
     turns = _turns(parse_document(text))
     assert [label for label, _, _ in turns] == ["Minister Anna Berg", "Minister Anna Berg"]
     assert "A. Trade has grown." in turns[0][2]
+
+
+def test_every_layout_family_is_read_by_a_registered_reader() -> None:
+    """A family is data; the reader it names must exist, or its pages could not be cut."""
+    every = layouts.families()
+    assert every[-1].name == "generic"  # the fallback is tried last
+    for layout in every:
+        assert layout.reader in events.READERS, layout.name
+
+
+def test_a_family_naming_an_unknown_reader_is_a_clear_error() -> None:
+    typo = dataclasses.replace(layouts.families()[-1], name="bundestag", reader="singel")
+    with pytest.raises(LookupError, match="'bundestag' names reader 'singel'"):
+        events.segment(typo, [], None)
+
+
+def test_a_family_marked_by_its_host_names_it_on_every_event() -> None:
+    """A family's host organisation (NATO for nato.int pages) is recorded without the page
+    having to print it."""
+    text = (
+        "Press conference by the Secretary General\n\n"
+        "MR SMITH: We met today to talk about the summit.\n\n"
+        "QUESTION: What did you decide about the summit?\n\n"
+        "MR SMITH: We decided to meet again next year.\n"
+    )
+    hosted = parse_document(text, source_url="https://www.nato.int/cps/en/natohq/opinions_1.htm")
+    plain = parse_document(text)
+    assert hosted.format == "nato" and plain.format == "generic"
+    assert "nato" in hosted.events[0].organisations and not plain.events[0].organisations
