@@ -12,6 +12,7 @@ import html
 import json
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from starlette.requests import Request
@@ -23,20 +24,17 @@ ASSET_PREFIX = "/graphiql/assets"
 REQUEST_ID_HEADER = "X-Request-ID"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
-DEFAULT_QUERY = """\
-# Who said what: Nazarbayev on Afghanistan.
-# Run with ▶ or Ctrl+Enter; Docs lists the schema.
-{
-  statements(filter: {speaker: "Nazarbayev", topic: "Afghanistan"}) {
-    totalCount
-    nodes {
-      speaker { name }
-      event { title date }
-      text
-    }
-  }
-}
-"""
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
+@cache
+def example_queries() -> tuple[str, ...]:
+    """The example queries GraphiQL opens with, one tab each, in file-name order.
+
+    They are files (service/api/examples/*.graphql) so that they are read, reviewed and tested
+    as queries: tests/api/test_examples.py runs every one against the seeded service.
+    """
+    return tuple(path.read_text() for path in sorted(EXAMPLES.glob("*.graphql")))
 
 
 @dataclass(frozen=True)
@@ -58,13 +56,22 @@ class Asset:
 
 
 JS = "text/javascript; charset=utf-8"
+CSS = "text/css; charset=utf-8"
 ASSETS: dict[str, Asset] = {
     "react.production.min.js": Asset("react", "umd/react.production.min.js", JS),
     "react-dom.production.min.js": Asset("react-dom", "umd/react-dom.production.min.js", JS),
     "graphiql.min.js": Asset("graphiql", "graphiql.min.js", JS),
-    "graphiql.min.css": Asset("graphiql", "graphiql.min.css", "text/css; charset=utf-8"),
+    "graphiql.min.css": Asset("graphiql", "graphiql.min.css", CSS),
+    "explorer.umd.js": Asset("@graphiql/plugin-explorer", "dist/index.umd.js", JS),
+    "explorer.css": Asset("@graphiql/plugin-explorer", "dist/style.css", CSS),
 }
-SCRIPTS = ("react.production.min.js", "react-dom.production.min.js", "graphiql.min.js")
+SCRIPTS = (
+    "react.production.min.js",
+    "react-dom.production.min.js",
+    "graphiql.min.js",
+    "explorer.umd.js",  # needs the GraphiQL global: after graphiql.min.js
+)
+STYLES = ("graphiql.min.css", "explorer.css")
 
 
 def assets_installed(node_modules: Path = NODE_MODULES) -> bool:
@@ -97,7 +104,7 @@ PAGE = """<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Transcripts GraphQL · GraphiQL</title>
-  <link rel="stylesheet" href="{css}">
+{styles}
   <style nonce="{nonce}">html, body, #graphiql {{ height: 100%; margin: 0; }}</style>
 </head>
 <body>
@@ -114,13 +121,16 @@ PAGE = """<!doctype html>
         url: config.endpoint,
         headers: {{ Accept: "application/graphql-response+json, application/json;q=0.9" }}
       }}),
-      defaultQuery: config.defaultQuery,
+      defaultQuery: config.examples[0],
+      defaultTabs: config.examples.map(function (query) {{ return {{ query: query }}; }}),
+      plugins: [GraphiQLPluginExplorer.explorerPlugin()],
       defaultEditorToolsVisibility: true,
       shouldPersistHeaders: false
     }};
     ["query", "variables", "operationName"].forEach(function (name) {{
       if (params.get(name)) {{ props[name] = params.get(name); }}
     }});
+    if (props.query) {{ delete props.defaultTabs; }}  // a shared link opens just its query
     ReactDOM.createRoot(document.getElementById("graphiql"))
       .render(React.createElement(GraphiQL, props));
   }})();
@@ -161,14 +171,17 @@ def _csp(nonce: str) -> str:
 
 
 def render_page(nonce: str, endpoint: str = "/graphql") -> str:
-    config = json.dumps({"endpoint": endpoint, "defaultQuery": DEFAULT_QUERY})
+    config = json.dumps({"endpoint": endpoint, "examples": list(example_queries())})
     # Inside <script>, "</" would end the element early: escape it the JSON way.
     config = config.replace("<", "\\u003c")
     scripts = "\n".join(
         f'  <script src="{html.escape(asset_url(name))}"></script>' for name in SCRIPTS
     )
+    styles = "\n".join(
+        f'  <link rel="stylesheet" href="{html.escape(asset_url(name))}">' for name in STYLES
+    )
     return PAGE.format(
-        css=html.escape(asset_url("graphiql.min.css")),
+        styles=styles,
         nonce=nonce,
         config=config,
         scripts=scripts,

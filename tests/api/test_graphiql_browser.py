@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from service.api.graphiql import example_queries
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -67,6 +69,12 @@ async def test_graphiql_runs_the_example_query_offline(
             editor = page.locator(".graphiql-query-editor")
             await editor.wait_for(timeout=30_000)
             assert "Nazarbayev" in await editor.inner_text()
+            # every example query has its tab, and the explorer plugin its sidebar button
+            tabs = page.locator(".graphiql-tab")
+            assert await tabs.count() == len(example_queries())
+            explorer = page.get_by_label("Show GraphiQL Explorer")
+            await explorer.click()
+            await page.locator(".graphiql-explorer-root").wait_for(timeout=10_000)
 
             async with page.expect_response(
                 lambda r: (
