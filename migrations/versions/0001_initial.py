@@ -11,6 +11,9 @@ revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+# Rolling deploys (README, Deployment): does code written for the revision before work?
+# No: the first schema, there is no older code.
+backward_compatible = False
 
 UPGRADE = r"""
 CREATE EXTENSION IF NOT EXISTS unaccent;

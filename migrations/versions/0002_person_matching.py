@@ -18,6 +18,10 @@ revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+# Rolling deploys (README, Deployment): does code written for 0001 work on this revision?
+# No (contract): it drops the participant (event_id, label) unique constraint; older code
+# wrote one participant per printed label and relied on it.
+backward_compatible = False
 
 UPGRADE = r"""
 -- The last word of a folded name key: the surname in "nursultan nazarbaev".

@@ -18,6 +18,9 @@ revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
+# Rolling deploys (README, Deployment): does code written for 0002 work on this revision?
+# Yes (expand): indexes only.
+backward_compatible = True
 
 UPGRADE = r"""
 CREATE INDEX statement_speaker_id_idx ON statement (speaker_id, id);

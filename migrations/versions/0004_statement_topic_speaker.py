@@ -22,6 +22,10 @@ revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
+# Rolling deploys (README, Deployment): does code written for 0003 work on this revision?
+# No: older code would insert statement_topic rows without speaker_id, which
+# this code's counts read.
+backward_compatible = False
 
 UPGRADE = r"""
 ALTER TABLE statement_topic ADD COLUMN speaker_id bigint;

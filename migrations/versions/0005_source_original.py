@@ -17,6 +17,9 @@ revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
+# Rolling deploys (README, Deployment): does code written for 0004 work on this revision?
+# Yes (expand): nullable columns that older code leaves NULL.
+backward_compatible = True
 
 UPGRADE = r"""
 ALTER TABLE source_document ADD COLUMN original text;

@@ -15,6 +15,9 @@ revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+# Rolling deploys (README, Deployment): does code written for 0005 work on this revision?
+# Yes (expand): a new column with a default, which older code need not write.
+backward_compatible = True
 
 UPGRADE = r"""
 ALTER TABLE source_document ADD COLUMN warnings text[] NOT NULL DEFAULT '{}';

@@ -20,6 +20,9 @@ revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
+# Rolling deploys (README, Deployment): does code written for 0006 work on this revision?
+# Yes (expand only): nullable columns and new tables.
+backward_compatible = True
 
 UPGRADE = r"""
 ALTER TABLE person
