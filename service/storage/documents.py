@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from service.ingestion.fingerprint import content_key
 from service.ingestion.model import Event, OrganisationRef, ParsedDocument, PersonRef, TopicRef
 from service.ingestion.names import plain
 from service.storage import persons
@@ -50,9 +51,9 @@ def organisation_key(name: str) -> str:
 INSERT_DOCUMENT_SQL = """
 INSERT INTO source_document
     (sha256, filename, source_url, publisher, format, title, text, original, original_format,
-     warnings)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-ON CONFLICT (sha256) DO NOTHING
+     warnings, content_key)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT DO NOTHING  -- the same sha256, or the same text up to whitespace and typography
 RETURNING id
 """
 
@@ -64,7 +65,9 @@ SELECT d.id,
        (SELECT count(*) FROM figure f JOIN statement s ON s.id = f.statement_id
         JOIN event e ON e.id = s.event_id WHERE e.document_id = d.id) AS figures
 FROM source_document d
-WHERE d.sha256 = $1
+WHERE d.sha256 = $1 OR d.content_key = $2
+ORDER BY d.sha256 = $1 DESC
+LIMIT 1
 """
 
 # Existing rows are kept as they are; the second SELECT sees only rows that existed before this
@@ -454,6 +457,7 @@ async def store_document(conn: asyncpg.Connection, parsed: ParsedDocument) -> St
     """Store a parsed document, or report the one already stored with the same text."""
     if hashlib.sha256(parsed.text.encode("utf-8")).hexdigest() != parsed.sha256:
         raise InvalidDocument("sha256 does not match the document text")
+    key = content_key(parsed.text)  # near-duplicates (re-wrapped, quotes curled) are one document
     async with conn.transaction():
         document_id = await conn.fetchval(
             INSERT_DOCUMENT_SQL,
@@ -467,9 +471,10 @@ async def store_document(conn: asyncpg.Connection, parsed: ParsedDocument) -> St
             parsed.original,
             parsed.original_format,
             parsed.warnings,
+            key,
         )
         if document_id is None:  # already stored, perhaps by a concurrent session just now
-            existing = await conn.fetchrow(EXISTING_DOCUMENT_SQL, parsed.sha256)
+            existing = await conn.fetchrow(EXISTING_DOCUMENT_SQL, parsed.sha256, key)
             return StoreResult(
                 existing["id"],
                 False,
