@@ -25,6 +25,7 @@ from service import database
 from service.api import parsing
 from service.api.export import export_routes
 from service.config import Settings
+from service.observability import http as observability
 from service.storage import migrate
 
 if TYPE_CHECKING:
@@ -74,13 +75,15 @@ def create_app(settings: Settings) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
         *_graphql_routes(settings),
         *export_routes(),
+        *observability.routes(settings),
     ]
     middleware = [
+        *observability.middleware(settings),  # request ids, metrics, tracing: outermost
         Middleware(
             BodyLimitMiddleware,
             max_bytes=settings.max_body_bytes,
             read_timeout=settings.request_read_timeout,
-        )
+        ),
     ]
     if settings.cors_origins:
         middleware.insert(
@@ -89,7 +92,8 @@ def create_app(settings: Settings) -> Starlette:
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+                expose_headers=["X-Request-Id"],
             ),
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     try:
         return int(args.handler(settings, args, started))
     except (CommandError, EmbeddedPostgresError, DatabaseUnavailable, ConfigError) as exc:
@@ -145,10 +145,12 @@ def _environment_help() -> str:
     return "\n".join(lines)
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+def _configure_logging(settings: Settings) -> None:
+    """LOG_LEVEL and LOG_FORMAT (text or json) for our lines and uvicorn's, each with the id
+    of the request it was written for (service.observability.logs)."""
+    from service.observability.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
 
 
 # -- serve -------------------------------------------------------------------------------------
@@ -165,6 +167,7 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
 def serve(settings: Settings, args: argparse.Namespace, started: float) -> int:
     from service import database
     from service.app import create_app
+    from service.observability.logs import logging_config
 
     signal.signal(signal.SIGTERM, _raise_terminated)
     listener = _bind(settings.host, settings.port)
@@ -176,6 +179,7 @@ def serve(settings: Settings, args: argparse.Namespace, started: float) -> int:
             app,
             lifespan="on",
             log_level=settings.log_level.lower(),
+            log_config=logging_config(settings.log_level, settings.log_format),  # as ours
             proxy_headers=True,
             server_header=False,
             # Idle keep-alive connections close after 5 s; a stop (Ctrl-C, SIGTERM) waits at

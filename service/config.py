@@ -79,6 +79,13 @@ def _origins(name: str, raw: str) -> tuple[str, ...]:
     return tuple(o.strip() for o in raw.split(",") if o.strip())
 
 
+def _log_format(name: str, raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"text", "json"}:
+        raise ConfigError(f"{name}={raw!r} is not one of text, json")
+    return value
+
+
 def _text(name: str, raw: str) -> str:
     return raw
 
@@ -221,6 +228,33 @@ class Settings:
         False,
         _bool,
         "Also answer compiled queries with Strawberry; a difference is a PATH_MISMATCH error.",
+    )
+    log_format: str = setting(
+        "LOG_FORMAT",
+        "text",
+        _log_format,
+        "Log lines as text or json (one object a line); both carry the request id.",
+    )
+    metrics: bool = setting(
+        "METRICS", True, _bool, "Serve Prometheus metrics on GET /metrics (off: 404)."
+    )
+    metrics_token: str | None = setting(
+        "METRICS_TOKEN",
+        None,
+        _optional_text,
+        "Bearer token GET /metrics requires (unset: open; keep /metrics off the public side).",
+    )
+    metrics_max_operations: int = setting(
+        "METRICS_MAX_OPERATIONS",
+        100,
+        _int(0, 10_000),
+        "Distinct GraphQL operation names given their own metrics label; later ones: other.",
+    )
+    otel_exporter_otlp_endpoint: str | None = setting(
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        None,
+        _optional_text,
+        "OTLP/HTTP collector for OpenTelemetry traces (needs the [tracing] extra; unset: off).",
     )
 
     @classmethod

@@ -46,6 +46,7 @@ from service.api import graphiql
 from service.api.documents import ParsedDocuments
 from service.api.inputs import InputTooLarge, Limits, check_arguments
 from service.config import Settings
+from service.observability import graphql_operation
 
 logger = logging.getLogger(__name__)
 
@@ -483,6 +484,7 @@ class GraphQLEndpoint:
             params, operations = await self._read(request, is_get)
         except RequestError as error:
             return request_error_response(error, chosen, request_id)
+        graphql_operation(request, self.documents, params)  # the metrics' operation label
         try:
             context = self.make_context(request, self.settings)
             if inspect.isawaitable(context):

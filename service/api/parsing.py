@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from service.ingestion.model import ParsedDocument, RejectedDocument
 from service.ingestion.page import parse_page
+from service.observability import timed_parse
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
@@ -39,6 +40,7 @@ def _discard(broken: ProcessPoolExecutor) -> None:
     broken.shutdown(wait=False, cancel_futures=True)
 
 
+@timed_parse  # ingestion metrics: parse seconds, refusals by code
 async def parse_posted(
     text: str,
     *,

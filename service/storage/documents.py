@@ -19,6 +19,7 @@ import asyncpg
 from service.ingestion.fingerprint import content_key
 from service.ingestion.model import Event, OrganisationRef, ParsedDocument, PersonRef, TopicRef
 from service.ingestion.names import plain
+from service.observability import counted_store
 from service.storage import persons
 from service.storage.notifications import notify_names_changed
 
@@ -453,6 +454,7 @@ async def _store_turn_contents(
 # ---------------------------------------------------------------- entry point
 
 
+@counted_store  # ingestion metrics: created / present
 async def store_document(conn: asyncpg.Connection, parsed: ParsedDocument) -> StoreResult:
     """Store a parsed document, or report the one already stored with the same text."""
     if hashlib.sha256(parsed.text.encode("utf-8")).hexdigest() != parsed.sha256:
