@@ -21,9 +21,11 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
 )
+from strawberry.tools import merge_types
 
 from service.api.document_cache import document_caches
 from service.api.masking import MaskInternalErrors, SqlStatementCount, log_errors
+from service.api.resolvers.curation import CurationMutation, CurationQuery
 from service.api.resolvers.mutation import Mutation
 from service.api.resolvers.query import Query
 from service.api.rules import validation_rules
@@ -47,8 +49,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         rules.append(NoSchemaIntrospectionCustomRule)
     parsing, validation = document_caches()
     return ServiceSchema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (Query, CurationQuery)),
+        mutation=merge_types("Mutation", (Mutation, CurationMutation)),
         types=list(NODE_TYPES),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),

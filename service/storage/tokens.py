@@ -39,3 +39,13 @@ async def token_can_write(conn: asyncpg.Connection, token: str) -> bool:
         "SELECT can_write FROM api_token WHERE token_hash = $1", token_hash(token)
     )
     return bool(allowed)
+
+
+async def token_name(conn: asyncpg.Connection, token: str) -> str | None:
+    """The name a stored token was created under (curation records who changed what)."""
+    if not token:
+        return None
+    name: str | None = await conn.fetchval(
+        "SELECT name FROM api_token WHERE token_hash = $1", token_hash(token)
+    )
+    return name

@@ -15,6 +15,7 @@ import strawberry
 from service.api import ids
 from service.api.errors import BadUserInput
 from service.api.parsing import parse_posted
+from service.api.resolvers.curation import curator
 from service.api.types.entities import Person
 from service.api.types.inputs import IngestDocumentInput
 from service.api.types.payloads import (
@@ -24,7 +25,7 @@ from service.api.types.payloads import (
     unauthorized,
 )
 from service.ingestion.model import RejectedDocument
-from service.storage import documents, persons
+from service.storage import curation, documents, persons
 from service.storage.persons import CurationError
 
 if TYPE_CHECKING:
@@ -105,7 +106,8 @@ class Mutation:
         self, info: strawberry.Info, keep_id: strawberry.ID, merge_id: strawberry.ID
     ) -> PersonPayload:
         ctx: Context = info.context
-        if not await ctx.can_write():
+        by = await curator(ctx)
+        if by is None:
             return PersonPayload(person=None, errors=[unauthorized()])
         keep = _person_pk(keep_id, "keepId")
         merge = _person_pk(merge_id, "mergeId")
@@ -114,8 +116,9 @@ class Mutation:
             return PersonPayload(person=None, errors=bad)
         assert isinstance(keep, int) and isinstance(merge, int)
         try:
-            async with ctx.db.connection() as conn:
+            async with ctx.db.connection() as conn, conn.transaction():
                 await persons.merge_persons(conn, keep, merge)
+                await curation.log_merge(conn, keep, merge, by)
         except CurationError as refused:
             error = UserError(code=refused.code, message=refused.message, field=None)
             return PersonPayload(person=None, errors=[error])
