@@ -68,6 +68,25 @@ def _database_url(name: str, raw: str) -> str | None:
     return raw
 
 
+def _optional_int(minimum: int, maximum: int) -> Callable[[str, str], int | None]:
+    whole = _int(minimum, maximum)
+
+    def parse(name: str, raw: str) -> int | None:
+        return whole(name, raw) if raw.strip() else None
+
+    return parse
+
+
+POOLERS = ("none", "pgbouncer")
+
+
+def _pooler(name: str, raw: str) -> str:
+    value = raw.strip().lower() or "none"
+    if value not in POOLERS:
+        raise ConfigError(f"{name}={raw!r} is not one of {', '.join(POOLERS)}")
+    return value
+
+
 def _log_level(name: str, raw: str) -> str:
     value = raw.strip().upper()
     if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
@@ -109,6 +128,39 @@ class Settings:
         None,
         _database_url,
         "PostgreSQL to use. Unset: start the embedded server in SERVICE_DATA_DIR.",
+    )
+    database_read_url: str | None = setting(
+        "DATABASE_READ_URL",
+        None,
+        _database_url,
+        "Read replica (hot standby) for GraphQL queries; mutations, and reads after a write in"
+        " the same request, use DATABASE_URL. Unset: everything on DATABASE_URL.",
+    )
+    database_direct_url: str | None = setting(
+        "DATABASE_DIRECT_URL",
+        None,
+        _database_url,
+        "Unpooled URL of the primary for migrations, the name cache's LISTEN and CLI commands."
+        " Unset: DATABASE_URL.",
+    )
+    database_pooler: str = setting(
+        "DATABASE_POOLER",
+        "none",
+        _pooler,
+        "pgbouncer: DATABASE_URL/DATABASE_READ_URL go through a transaction-mode pooler (no"
+        " statement cache, settings per transaction).",
+    )
+    database_statement_cache_size: int | None = setting(
+        "DATABASE_STATEMENT_CACHE_SIZE",
+        None,
+        _optional_int(0, 100_000),
+        "asyncpg prepared statements kept per connection. Unset: 100, or 0 behind a pooler.",
+    )
+    replica_max_lag_seconds: int = setting(
+        "REPLICA_MAX_LAG_SECONDS",
+        30,
+        _int(1, 86_400),
+        "/readyz reports unavailable while the read replica replays this far behind.",
     )
     data_dir: Path = setting(
         "SERVICE_DATA_DIR",
@@ -256,6 +308,30 @@ class Settings:
         _optional_text,
         "OTLP/HTTP collector for OpenTelemetry traces (needs the [tracing] extra; unset: off).",
     )
+
+    def __post_init__(self) -> None:
+        if self.database_url is None:
+            for name in ("DATABASE_READ_URL", "DATABASE_DIRECT_URL"):
+                if getattr(self, name.lower()):
+                    raise ConfigError(f"{name} needs DATABASE_URL (the primary) to be set too")
+        if self.behind_pooler and self.database_statement_cache_size:
+            raise ConfigError(
+                f"DATABASE_STATEMENT_CACHE_SIZE={self.database_statement_cache_size} does not work"
+                " with DATABASE_POOLER=pgbouncer (a transaction-mode pooler hands prepared"
+                " statements to other clients); leave it unset or 0"
+            )
+
+    @property
+    def behind_pooler(self) -> bool:
+        """DATABASE_URL (and DATABASE_READ_URL) reach PostgreSQL through a transaction pooler."""
+        return self.database_pooler != "none"
+
+    @property
+    def statement_cache_size(self) -> int:
+        """asyncpg's statement_cache_size for the service's pools."""
+        if self.database_statement_cache_size is not None:
+            return self.database_statement_cache_size
+        return 0 if self.behind_pooler else 100
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -93,3 +93,47 @@ def test_readme_configuration_table_is_in_sync() -> None:
         row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` ")), None)
         assert row is not None, f"README.md has no configuration row for {name}"
         assert f"`{default}`" in row or (not default and "(unset)" in row), (name, row)
+
+
+def test_connection_roles() -> None:
+    primary = "postgresql://u:p@primary:5432/transcripts"
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": "postgresql://u:p@pgbouncer:6432/transcripts",
+            "DATABASE_READ_URL": "postgresql://u:p@replica:6432/transcripts",
+            "DATABASE_DIRECT_URL": primary,
+            "DATABASE_POOLER": "PgBouncer",
+            "REPLICA_MAX_LAG_SECONDS": "5",
+        }
+    )
+    assert settings.database_read_url == "postgresql://u:p@replica:6432/transcripts"
+    assert settings.database_direct_url == primary
+    assert settings.behind_pooler and settings.statement_cache_size == 0
+    assert settings.replica_max_lag_seconds == 5
+    direct = Settings.from_env({"DATABASE_URL": primary})
+    assert not direct.behind_pooler and direct.statement_cache_size == 100
+    tuned = Settings.from_env({"DATABASE_URL": primary, "DATABASE_STATEMENT_CACHE_SIZE": "0"})
+    assert tuned.statement_cache_size == 0
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"DATABASE_POOLER": "pgpool"}, "DATABASE_POOLER"),
+        ({"DATABASE_READ_URL": "postgresql://u@replica/db"}, "DATABASE_READ_URL"),
+        ({"DATABASE_DIRECT_URL": "postgresql://u@primary/db"}, "DATABASE_DIRECT_URL"),
+        (
+            {
+                "DATABASE_URL": "postgresql://u@pgbouncer/db",
+                "DATABASE_POOLER": "pgbouncer",
+                "DATABASE_STATEMENT_CACHE_SIZE": "100",
+            },
+            "DATABASE_STATEMENT_CACHE_SIZE",
+        ),
+        ({"REPLICA_MAX_LAG_SECONDS": "0"}, "REPLICA_MAX_LAG_SECONDS"),
+    ],
+)
+def test_connection_roles_refused(environ: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError) as excinfo:
+        Settings.from_env(environ)
+    assert named in str(excinfo.value) and "\n" not in str(excinfo.value)

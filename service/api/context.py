@@ -19,6 +19,7 @@ from service.api.name_cache import NameCache
 from service.api.names import NameResolver
 from service.api.reader import Reader
 from service.config import Settings
+from service.storage.sessions import set_local_sql
 from service.storage.tokens import token_can_write
 
 # A request carrying this header (value "1") gets the number of SQL statements it cost in the
@@ -66,8 +67,15 @@ def new_context(
     request_id: str | None = None,
     count_sql: bool = False,
     name_cache: NameCache | None = None,
+    read_pool: asyncpg.Pool | None = None,
 ) -> Context:
-    db = Reader(pool, settings.statement_timeout_ms)
+    """``pool`` is the primary's; reads use ``read_pool`` (a replica) when given."""
+    db = Reader(
+        read_pool or pool,
+        settings.statement_timeout_ms,
+        primary=pool,
+        set_local=reader_set_local(settings),
+    )
     return Context(
         settings=settings,
         pool=pool,
@@ -79,6 +87,11 @@ def new_context(
         count_sql=count_sql,
         name_cache=name_cache,
     )
+
+
+def reader_set_local(settings: Settings) -> str | None:
+    """The SET LOCAL a Reader starts each transaction with behind a pooler; None otherwise."""
+    return set_local_sql(settings.statement_timeout_ms) if settings.behind_pooler else None
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -110,4 +123,5 @@ async def make_context(request: Request, settings: Settings) -> Context:
         request_id=request_id_of(request),
         count_sql=request.headers.get(SQL_COUNT_HEADER) == "1",
         name_cache=getattr(request.app.state, "name_cache", None),
+        read_pool=getattr(request.app.state, "read_pool", None),
     )

@@ -342,6 +342,8 @@ def classify_failure(error: BaseException) -> tuple[str, str] | None:
     for cause in _causes(error):
         if isinstance(cause, asyncpg.QueryCanceledError):
             return "TIMEOUT", "The query took too long and was cancelled; narrow it down."
+        if isinstance(cause, asyncpg.ReadOnlySQLTransactionError):  # a standby as the primary
+            return "READ_ONLY", "The database is read-only right now; nothing was changed."
         if _database_down(cause):
             return "DATABASE_UNAVAILABLE", "The database is unavailable; try again shortly."
     return None

@@ -43,3 +43,10 @@ class DatabaseUnavailable(ApiError):
     """PostgreSQL cannot be reached right now; retrying later may work."""
 
     code = "DATABASE_UNAVAILABLE"
+
+
+class ReadOnly(ApiError):
+    """A write reached a read-only server (a hot standby, or default_transaction_read_only):
+    nothing was changed; retrying once the primary is writable again works."""
+
+    code = "READ_ONLY"

@@ -61,14 +61,17 @@ class _Acquire:
 async def pinned_context(ctx: Context) -> AsyncIterator[Context]:
     """A context like ``ctx`` (caller, settings) whose reads all use one connection.
 
-    The connection comes from ``ctx.db``, so failing to get one is its DATABASE_UNAVAILABLE.
-    It is borrowed as its last user left it: each statement sets the plan mode it needs.
+    The connection comes from ``ctx.db`` (its read pool: a replica when there is one), so
+    failing to get one is its DATABASE_UNAVAILABLE. It is borrowed as its last user left it:
+    each statement sets the plan mode it needs, or behind a pooler runs in a transaction of its
+    own that sets what it needs locally (``ctx.db.set_local``).
     """
     async with ctx.db.borrow() as conn:
         db = Reader(
             PinnedPool(conn),  # type: ignore[arg-type]
             ctx.settings.statement_timeout_ms,
             finish_cancelled=False,
+            set_local=ctx.db.set_local,
         )
         yield Context(
             settings=ctx.settings,
