@@ -1,6 +1,7 @@
 """`python -m service serve` as an operator runs it: LOG_FORMAT=json lines carrying the request
-id the response header carries, METRICS=0, and traces exported over OTLP/HTTP to a collector
-this test runs (a real HTTP server decoding the OpenTelemetry protobuf)."""
+id the response header carries, traces exported over OTLP/HTTP to a collector this test runs (a
+real HTTP server decoding the OpenTelemetry protobuf), and metrics in prometheus_client's
+multiprocess mode (PROMETHEUS_MULTIPROC_DIR), summed over processes."""
 
 from __future__ import annotations
 
@@ -100,22 +101,44 @@ def _wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 60) -
     raise AssertionError("serve did not get ready")
 
 
-def test_json_logs_and_traces_carry_the_request_id(
+# Another worker process of the same deployment: stores two documents' worth of counts and exits.
+OTHER_WORKER = (
+    "from service import observability as obs\n"
+    "obs.document_stored(True)\n"
+    "obs.document_stored(True)\n"
+    "obs.document_refused('NOT_A_TRANSCRIPT')\n"
+    "obs.POOL_MAX.set(7)  # a live gauge: gone from the sum once this process has exited\n"
+)
+
+
+def _sample(metrics: str, line_start: str) -> float:
+    found = [line for line in metrics.splitlines() if line.startswith(line_start + " ")]
+    assert len(found) == 1, (line_start, found)
+    return float(found[0].rsplit(" ", 1)[1])
+
+
+def test_json_logs_traces_and_multiprocess_metrics(
     database_url: str, collector: Collector, tmp_path: Path
 ) -> None:
     port = free_port()
+    multiproc = tmp_path / "prometheus"
+    multiproc.mkdir()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "PORT": str(port),
         "LOAD_SAMPLE": "0",
+        "DB_POOL_SIZE": "4",
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "INFO",
-        "METRICS": "0",
+        "PROMETHEUS_MULTIPROC_DIR": str(multiproc),
         "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
         "OTEL_BSP_SCHEDULE_DELAY": "100",  # ms: export spans at once, not every 5 s
     }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    other = subprocess.run(
+        [sys.executable, "-c", OTHER_WORKER], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert other.returncode == 0, other.stderr
     stderr_path = tmp_path / "serve.stderr"
     url = f"http://127.0.0.1:{port}"
     with stderr_path.open("w") as stderr:
@@ -136,7 +159,7 @@ def test_json_logs_and_traces_carry_the_request_id(
             )
             assert response.status_code == 200 and "errors" not in response.json()
             request_id = response.headers["x-request-id"]
-            assert httpx.get(f"{url}/metrics", timeout=10).status_code == 404  # METRICS=0
+            metrics = httpx.get(f"{url}/metrics", timeout=10).text
 
             deadline = time.monotonic() + 15
             server_span = None
@@ -162,6 +185,15 @@ def test_json_logs_and_traces_carry_the_request_id(
     with collector.lock:
         same_trace = [s for s in collector.spans if s["trace_id"] == server_span["trace_id"]]
     assert any("asyncpg" in s["scope"] for s in same_trace), [s["scope"] for s in same_trace]
+
+    # Metrics: this process's and the exited worker's, added up from PROMETHEUS_MULTIPROC_DIR.
+    documents = "transcripts_ingest_documents_total"
+    assert _sample(metrics, documents + '{outcome="created"}') == 2
+    assert _sample(metrics, 'transcripts_ingest_refusals_total{code="NOT_A_TRANSCRIPT"}') == 1
+    count = "transcripts_graphql_request_duration_seconds_count"
+    assert _sample(metrics, count + '{operation="Traced",path="compiled"}') == 1
+    assert _sample(metrics, "transcripts_db_pool_max") == 4  # live processes only: serve's
+    assert 1 <= _sample(metrics, "transcripts_db_pool_size") <= 4
 
     # Logs: every line is one JSON object; the request's lines carry its id.
     lines = [line for line in stderr_path.read_text().splitlines() if line.strip()]

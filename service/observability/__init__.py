@@ -9,7 +9,9 @@ process's (service.observability.http).
 
 from __future__ import annotations
 
+import atexit
 import functools
+import os
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -78,6 +80,17 @@ PARSE_SECONDS = Histogram(
     "Time to parse one posted page (worker process round trip), refused pages included.",
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
 )
+
+
+def _mark_process_dead() -> None:
+    """Multiprocess mode: a worker's live gauges (the pool's) stop counting once it exits."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(os.getpid())
+
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    atexit.register(_mark_process_dead)
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{0,47}")
 
