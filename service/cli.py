@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    _configure_logging(settings)
+    _configure_logging(settings.log_level)
     try:
         return int(args.handler(settings, args, started))
     except (CommandError, EmbeddedPostgresError, DatabaseUnavailable, ConfigError) as exc:
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_environment_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.set_defaults(handler=serve)
+    parser.set_defaults(handler=serve, migrate=True, workers=1)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     p = commands.add_parser(
@@ -82,14 +82,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the HTTP service (default)",
         description="Serve /graphql (GraphiQL on GET), /healthz and /readyz on HOST:PORT. "
         "Without DATABASE_URL an embedded PostgreSQL is started in SERVICE_DATA_DIR; "
-        "migrations are applied and (LOAD_SAMPLE=1) the sample transcripts loaded first.",
+        "migrations are applied (unless --no-migrate) and (LOAD_SAMPLE=1) the sample "
+        "transcripts loaded first.",
+    )
+    p.add_argument(
+        "--no-migrate",
+        dest="migrate",
+        action="store_false",
+        help="do not migrate at start: `python -m service migrate` is a deploy step of its own; "
+        "until it has run, /readyz answers 503 and says so",
+    )
+    p.add_argument(
+        "--workers",
+        type=_worker_count,
+        default=1,
+        metavar="N",
+        help="HTTP worker processes sharing the port (default 1). Migrations and sample "
+        "loading happen once, before the workers start; an embedded PostgreSQL is run by "
+        "this parent process and shared by the workers",
     )
     p.set_defaults(handler=serve)
 
     p = commands.add_parser(
         "migrate",
         help="apply database migrations",
-        description="Bring the database schema to the newest revision (Alembic upgrade head).",
+        description="Bring the database schema to the newest revision (Alembic upgrade head). "
+        "Safe to run from several processes at once: they take turns under a PostgreSQL "
+        "advisory lock. Uses DATABASE_DIRECT_URL when set (a session lock needs a direct, "
+        "unpooled connection).",
     )
     p.set_defaults(handler=migrate_command)
 
@@ -145,12 +165,10 @@ def _environment_help() -> str:
     return "\n".join(lines)
 
 
-def _configure_logging(settings: Settings) -> None:
-    """LOG_LEVEL and LOG_FORMAT (text or json) for our lines and uvicorn's, each with the id
-    of the request it was written for (service.observability.logs)."""
-    from service.observability.logs import configure_logging
-
-    configure_logging(settings.log_level, settings.log_format)
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 # -- serve -------------------------------------------------------------------------------------
@@ -167,33 +185,156 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
 def serve(settings: Settings, args: argparse.Namespace, started: float) -> int:
     from service import database
     from service.app import create_app
-    from service.observability.logs import logging_config
 
     signal.signal(signal.SIGTERM, _raise_terminated)
     listener = _bind(settings.host, settings.port)
     with database.provide_database(settings, exclusive=True) as url:
         asyncio.run(database.wait_until_reachable(url, settings.db_connect_timeout))
-        database.upgrade_schema(url)
-        app = create_app(dataclasses.replace(settings, database_url=url))
-        config = uvicorn.Config(
-            app,
-            lifespan="on",
-            log_level=settings.log_level.lower(),
-            log_config=logging_config(settings.log_level, settings.log_format),  # as ours
-            proxy_headers=True,
-            server_header=False,
-            # Idle keep-alive connections close after 5 s; a stop (Ctrl-C, SIGTERM) waits at
-            # most SHUTDOWN_TIMEOUT for requests in flight; a stalled body is dropped after
-            # REQUEST_READ_TIMEOUT by the app (service.app.BodyLimitMiddleware).
-            timeout_keep_alive=5,
-            timeout_graceful_shutdown=settings.shutdown_timeout,
-        )
+        if args.migrate:
+            _migrate(settings, url)
+        else:
+            log.info("not migrating (--no-migrate); /readyz answers 503 until migrations are run")
+        settings = dataclasses.replace(settings, database_url=url)
         label = "GraphiQL" if settings.graphiql else "GraphQL"
-        server = AnnouncingServer(config, f"{label}: {public_url(settings)}/graphql", started)
+        announcement = f"{label}: {public_url(settings)}/graphql"
+        if args.workers > 1:
+            return _serve_workers(settings, listener, args.workers, announcement, started)
+        # Migrated above (once, before serving): the app's lifespan need not.
+        app = create_app(settings, run_migrations=False)
+        config = uvicorn.Config(app, **_uvicorn_options(settings))
+        server = AnnouncingServer(config, announcement, started)
         server.run(sockets=[listener])
         if not server.started:
             raise CommandError("the service failed to start; see the log above")
     return 0
+
+
+def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "lifespan": "on",
+        "log_level": settings.log_level.lower(),
+        "proxy_headers": True,
+        "server_header": False,
+        # Idle keep-alive connections close after 5 s; a stop (Ctrl-C, SIGTERM) waits at
+        # most SHUTDOWN_TIMEOUT for requests in flight; a stalled body is dropped after
+        # REQUEST_READ_TIMEOUT by the app (service.app.BodyLimitMiddleware).
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": settings.shutdown_timeout,
+    }
+
+
+def _worker_count(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (1..64)")
+    return value
+
+
+def _serve_workers(
+    settings: Settings, listener: socket.socket, workers: int, announcement: str, started: float
+) -> int:
+    """uvicorn's own supervisor: ``workers`` spawned processes accept on the one socket bound
+    here, each with its own pool and name cache (NOTIFY keeps the caches in step).
+
+    They build the app from the environment (worker_app), so the database URL, the embedded
+    server's included, is passed there; migrations and samples are done here, once.
+    """
+    from uvicorn.supervisors import Multiprocess
+
+    if settings.load_sample:
+        asyncio.run(_load_samples_once(settings))
+    assert settings.database_url is not None
+    os.environ["DATABASE_URL"] = settings.database_url
+    config = uvicorn.Config(
+        f"{__name__}:worker_app", factory=True, workers=workers, **_uvicorn_options(settings)
+    )
+    supervisor = Multiprocess(config, sockets=[listener])  # handles SIGINT/SIGTERM from here
+    watcher = _Announcer(f"{public_url(settings)}/healthz", announcement, started)
+    watcher.start()
+    try:
+        supervisor.run()
+    finally:
+        watcher.stop()
+    if not watcher.announced:
+        raise CommandError("the service failed to start; see the log above")
+    return 0
+
+
+def worker_app() -> Any:
+    """The app of one `serve --workers N` worker (a spawned process): settings from the
+    environment the parent prepared; no migrations and no samples (the parent did both)."""
+    from service.app import create_app
+
+    settings = Settings.from_env()
+    _configure_logging(settings.log_level)
+    _exit_with_parent()
+    return create_app(dataclasses.replace(settings, load_sample=False), run_migrations=False)
+
+
+def _exit_with_parent() -> None:
+    """Ask Linux for SIGTERM when the parent dies, even by SIGKILL: a worker must not outlive
+    the process that owns the port and, maybe, the embedded PostgreSQL."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    from service.embedded_pg import PR_SET_PDEATHSIG
+
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+async def _load_samples_once(settings: Settings) -> None:
+    from service.app import _load_samples
+    from service.database import create_pool
+
+    assert settings.database_url is not None
+    pool = await create_pool(settings.database_url, settings)
+    try:
+        await _load_samples(pool, settings)
+    finally:
+        await pool.close()
+
+
+class _Announcer:
+    """Prints the address once a worker answers /healthz; tells whether any ever did."""
+
+    def __init__(self, url: str, announcement: str, started: float) -> None:
+        import threading
+
+        self.url = url
+        self.announcement = announcement
+        self.started_at = started
+        self.announced = False
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        import urllib.request
+
+        while not self.stopped.wait(0.1):
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as response:
+                    if response.status != 200:
+                        continue
+            except OSError:
+                continue
+            elapsed = time.monotonic() - self.started_at
+            print(f"{self.announcement}  (ready in {elapsed:.1f} s)", flush=True)
+            self.announced = True
+            return
 
 
 class AnnouncingServer(uvicorn.Server):
@@ -247,12 +388,31 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def migrate_command(settings: Settings, args: argparse.Namespace, started: float) -> int:
     from service import database
+    from service.storage import migrate
 
     with database.provide_database(settings, exclusive=False) as url:
         asyncio.run(database.wait_until_reachable(url, settings.db_connect_timeout))
-        head = database.upgrade_schema(url)
-    print(f"database {database.redacted(url)} is at revision {head} (head)")
+        target = url
+        revision = _migrate(settings, url)
+    head = migrate.head_revision()
+    where = "head" if revision == head else f"ahead of this code's {head}, and compatible with it"
+    print(f"database {database.redacted(target)} is at revision {revision} ({where})")
     return 0
+
+
+def _migrate(settings: Settings, url: str) -> str | None:
+    """Blocking: upgrade under the advisory lock; the database's revision afterwards."""
+    from service import database
+    from service.storage import migrate
+
+    # The lock is a session lock: a pooler in transaction mode would hand the session on.
+    target = url
+    if target != url:
+        asyncio.run(database.wait_until_reachable(target, settings.db_connect_timeout))
+    try:
+        return migrate.upgrade(target)
+    except migrate.SchemaTooNew as exc:
+        raise CommandError(str(exc)) from None
 
 
 # -- ingest ------------------------------------------------------------------------------------
