@@ -25,6 +25,7 @@ from service import database
 from service.api import parsing
 from service.api.export import export_routes
 from service.config import Settings
+from service.observability import http as observability
 from service.storage import migrate
 
 if TYPE_CHECKING:
@@ -51,17 +52,23 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
         # Blocking while the embedded server starts is fine: nothing is served yet.
         with database.provide_database(settings, exclusive=True) as url:
             pool = await database.create_pool(url, settings)
-            listener = _start_name_cache(app, url, settings)
+            listener = _start_name_cache(app, database.listen_url(settings, url), settings)
+            read_pool = None
             try:
+                if settings.database_read_url:  # the read replica: GraphQL queries read there
+                    read_pool = await database.create_pool(settings.database_read_url, settings)
                 if run_migrations:
-                    await asyncio.to_thread(migrate.upgrade, url)
+                    await asyncio.to_thread(migrate.upgrade, database.direct_url(settings, url))
                 if settings.load_sample:
                     await _load_samples(pool, settings)
                 app.state.pool = pool
+                app.state.read_pool = read_pool
                 yield
             finally:
                 if listener is not None:
                     await listener.stop()
+                if read_pool is not None:
+                    await read_pool.close()
                 await pool.close()
                 parsing.shutdown()
 
@@ -71,22 +78,30 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
     async def readyz(request: Request) -> Response:
         pool = getattr(request.app.state, "pool", None)
         reason = "starting" if pool is None else await database.readiness(pool, head, known)
+        roles: dict[str, Any] = {}  # replica lag, a read-only primary
         if reason is None:
-            return JSONResponse({"status": "ready", "revision": head})
-        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+            reason, roles = await database.role_readiness(
+                pool, request.app.state.read_pool, settings.replica_max_lag_seconds
+            )
+        if reason is None:
+            return JSONResponse({"status": "ready", "revision": head, **roles})
+        body = {"status": "unavailable", "reason": reason, **roles}
+        return JSONResponse(body, status_code=503)
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *_graphql_routes(settings),
         *export_routes(),
+        *observability.routes(settings),
     ]
     middleware = [
+        *observability.middleware(settings),  # request ids, metrics, tracing: outermost
         Middleware(
             BodyLimitMiddleware,
             max_bytes=settings.max_body_bytes,
             read_timeout=settings.request_read_timeout,
-        )
+        ),
     ]
     if settings.cors_origins:
         middleware.insert(
@@ -95,20 +110,23 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+                expose_headers=["X-Request-Id"],
             ),
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.pool = None
+    app.state.read_pool = None
     app.state.name_cache = None
     return app
 
 
-def _start_name_cache(app: Starlette, url: str, settings: Settings) -> NameListener | None:
+def _start_name_cache(app: Starlette, url: str | None, settings: Settings) -> NameListener | None:
     """The process's shared name cache and its LISTEN connection (a background task that
-    connects when it can: the cache stays off until then). None when NAME_CACHE_SIZE is 0."""
-    if settings.name_cache_size == 0:
+    connects when it can: the cache stays off until then). None when NAME_CACHE_SIZE is 0, or
+    when there is no session to LISTEN on (``url`` None: only a transaction pooler is known)."""
+    if settings.name_cache_size == 0 or url is None:
         return None
     from service.api.name_cache import NameCache, NameListener
 

@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     try:
         return int(args.handler(settings, args, started))
     except (CommandError, EmbeddedPostgresError, DatabaseUnavailable, ConfigError) as exc:
@@ -165,10 +165,12 @@ def _environment_help() -> str:
     return "\n".join(lines)
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+def _configure_logging(settings: Settings) -> None:
+    """LOG_LEVEL and LOG_FORMAT (text or json) for our lines and uvicorn's, each with the id
+    of the request it was written for (service.observability.logs)."""
+    from service.observability.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
 
 
 # -- serve -------------------------------------------------------------------------------------
@@ -210,9 +212,12 @@ def serve(settings: Settings, args: argparse.Namespace, started: float) -> int:
 
 
 def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    from service.observability.logs import logging_config
+
     return {
         "lifespan": "on",
         "log_level": settings.log_level.lower(),
+        "log_config": logging_config(settings.log_level, settings.log_format),  # as ours
         "proxy_headers": True,
         "server_header": False,
         # Idle keep-alive connections close after 5 s; a stop (Ctrl-C, SIGTERM) waits at
@@ -269,7 +274,7 @@ def worker_app() -> Any:
     from service.app import create_app
 
     settings = Settings.from_env()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     _exit_with_parent()
     return create_app(dataclasses.replace(settings, load_sample=False), run_migrations=False)
 
@@ -392,7 +397,7 @@ def migrate_command(settings: Settings, args: argparse.Namespace, started: float
 
     with database.provide_database(settings, exclusive=False) as url:
         asyncio.run(database.wait_until_reachable(url, settings.db_connect_timeout))
-        target = url
+        target = database.direct_url(settings, url)
         revision = _migrate(settings, url)
     head = migrate.head_revision()
     where = "head" if revision == head else f"ahead of this code's {head}, and compatible with it"
@@ -406,7 +411,7 @@ def _migrate(settings: Settings, url: str) -> str | None:
     from service.storage import migrate
 
     # The lock is a session lock: a pooler in transaction mode would hand the session on.
-    target = url
+    target = database.direct_url(settings, url)
     if target != url:
         asyncio.run(database.wait_until_reachable(target, settings.db_connect_timeout))
     try:

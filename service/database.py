@@ -15,6 +15,7 @@ import orjson
 
 from service.config import Settings
 from service.embedded_pg import DataDirBusy, EmbeddedPostgres, ensure_database
+from service.storage import sessions
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,12 @@ def provide_database(settings: Settings, *, exclusive: bool) -> Iterator[str]:
 
     ``exclusive`` (the service) insists on owning the embedded server and fails fast when
     another process does; otherwise (the CLI) a running server is used, or one is started for
-    the duration and stopped afterwards.
+    the duration and stopped afterwards. The CLI's one-off commands (migrate, ingest, tokens)
+    get DATABASE_DIRECT_URL when set: they hold a session, which a transaction pooler does not
+    give.
     """
     if settings.database_url:
-        yield settings.database_url
+        yield settings.database_url if exclusive else direct_url(settings, settings.database_url)
         return
     server = EmbeddedPostgres(settings.data_dir)
     try:
@@ -88,19 +91,44 @@ async def _codecs(conn: asyncpg.Connection) -> None:
 
 
 def _server_settings(settings: Settings) -> dict[str, str]:
-    # Startup parameters, not SET: pooled connections are released without RESET ALL.
+    """Startup parameters of the service's pooled connections.
+
+    Direct: the API's settings (service.storage.sessions), as startup parameters rather than
+    SET, since pooled connections are released without RESET ALL. Behind a pooler: only the
+    application name, which PgBouncer knows; the Reader sets the rest per transaction.
+    """
+    if settings.behind_pooler:
+        return {"application_name": sessions.APPLICATION_NAME}
     return {
-        "statement_timeout": str(settings.statement_timeout_ms),
-        "application_name": "transcripts-service",
-        # The API's statements are short; JIT-compiling their large generated plans cost
-        # 80-100 ms each when measured, far more than running them.
-        "jit": "off",
+        **sessions.api_settings(settings.statement_timeout_ms),
+        "application_name": sessions.APPLICATION_NAME,
         # Plans for each execution's values. After five runs of a prepared statement PostgreSQL
         # may switch to one generic plan; on PostgreSQL 18 the mission query's (a speaker's
         # statements on a topic) then took 8-10 ms instead of 1.5 ms, planning included.
         # A statement that plans alike for all values may ask for one: plan_generically.
         "plan_cache_mode": PLAN_CACHE_MODES[False],
     }
+
+
+def direct_url(settings: Settings, url: str) -> str:
+    """The primary without a pooler (DATABASE_DIRECT_URL), for migrations and one-off commands;
+    ``url`` (DATABASE_URL or the embedded server's) when none is set."""
+    return settings.database_direct_url or url
+
+
+def listen_url(settings: Settings, url: str) -> str | None:
+    """Where the name cache LISTENs: a session of its own on the primary. None when only a
+    transaction-mode pooler is known: a LISTEN there would be silently lost, so no cache."""
+    if settings.database_direct_url:
+        return settings.database_direct_url
+    if settings.behind_pooler:
+        log.warning(
+            "name cache off: LISTEN does not work through DATABASE_POOLER=%s; set "
+            "DATABASE_DIRECT_URL to the unpooled primary",
+            settings.database_pooler,
+        )
+        return None
+    return url
 
 
 async def retry(attempt: Any, url: str, timeout: float, *, what: str = "connect to") -> Any:
@@ -171,6 +199,16 @@ class PooledConnection(asyncpg.Connection):
             self.generic_plans = generic
 
 
+class PoolerConnection(asyncpg.Connection):
+    """A pool connection to a transaction-mode pooler: no reset query (it would run on whatever
+    server connection the pooler picks, not on the session it means to clean), and no
+    plan_generically: there is no session to set a plan mode on. Its statements are unnamed
+    (statement cache 0), so each is planned for its own values."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def create_pool(url: str, settings: Settings) -> asyncpg.Pool:
     """The service's pool, retried with backoff for up to DB_CONNECT_TIMEOUT seconds.
 
@@ -185,7 +223,8 @@ async def create_pool(url: str, settings: Settings) -> asyncpg.Pool:
             timeout=ATTEMPT_TIMEOUT,
             init=_codecs,
             server_settings=_server_settings(settings),
-            connection_class=PooledConnection,
+            statement_cache_size=settings.statement_cache_size,
+            connection_class=PoolerConnection if settings.behind_pooler else PooledConnection,
         )
 
     return await retry(attempt, url, settings.db_connect_timeout)
@@ -247,6 +286,56 @@ async def _revision(conn: asyncpg.Connection, head: str) -> tuple[str | None, bo
         head,
     )
     return current, bool(serves)
+
+
+_REPLICA_LAG = """
+SELECT pg_is_in_recovery() AS standby,
+       CASE WHEN NOT pg_is_in_recovery()
+              OR pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()
+            THEN 0  -- everything received is replayed: an idle primary is no lag
+            -- behind since the last transaction it replayed, or since it started if none
+            ELSE extract(epoch FROM now() - coalesce(pg_last_xact_replay_timestamp(),
+                                                     pg_postmaster_start_time()))
+       END::float8 AS lag
+"""
+_READ_ONLY = """
+SELECT current_setting('transaction_read_only') = 'on' AS read_only,
+       pg_is_in_recovery() AS standby
+"""
+
+
+async def role_readiness(
+    pool: asyncpg.Pool, read_pool: asyncpg.Pool | None, max_lag: float
+) -> tuple[str | None, dict[str, Any]]:
+    """(why not ready, what to add to /readyz) for the connection roles.
+
+    A read replica that cannot be reached, or replays more than ``max_lag`` seconds behind,
+    makes the service unready: its answers would be stale. A read-only primary (a hot standby,
+    or default_transaction_read_only) does not, since reads still work, but it is reported:
+    every mutation fails with READ_ONLY until it is writable again.
+    """
+    extra: dict[str, Any] = {}
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT), pool.acquire() as conn:
+            primary = await conn.fetchrow(_READ_ONLY)
+        if primary["read_only"]:
+            why = "a hot standby" if primary["standby"] else "default_transaction_read_only"
+            extra["readOnly"] = f"the primary database is read-only ({why}); writes fail"
+        if read_pool is not None:
+            async with asyncio.timeout(READINESS_TIMEOUT), read_pool.acquire() as conn:
+                replica = await conn.fetchrow(_REPLICA_LAG)
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        log.info("not ready: database or read replica unreachable (%s)", describe(exc))
+        return "database or read replica unreachable", extra
+    if read_pool is not None:
+        extra["replicaLagSeconds"] = round(replica["lag"], 3)
+        if replica["lag"] > max_lag:
+            return (
+                f"read replica lags {replica['lag']:.1f} s behind the primary"
+                f" (more than REPLICA_MAX_LAG_SECONDS={max_lag:g})",
+                extra,
+            )
+    return None, extra
 
 
 def upgrade_schema(url: str) -> str:
