@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     from service.cli_data import add_commands  # export, dump, restore
 
     add_commands(commands)
+    from service.cli_persons import add_commands as add_person_commands  # persons dedupe
+
+    add_person_commands(commands)
     return parser
 
 

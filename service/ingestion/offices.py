@@ -151,3 +151,59 @@ def holder_by_surname(
         and (day is None or h.held_on(day))
     }
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _country_code(country: str) -> str | None:
+    """An office's jurisdiction as a person's country: ISO codes only (not 'NATO', 'UN')."""
+    return country if len(country) == 2 and country.isupper() else None
+
+
+@dataclass(frozen=True)
+class HolderFacts:
+    """What the office-holder data says of one person: external id, country, dated terms."""
+
+    name: str
+    wikidata: str | None
+    country: str | None
+    terms: tuple[tuple[Holder, str | None], ...]  # (term, the office's country code)
+
+
+@cache
+def _terms_by_name() -> dict[str, list[tuple[Holder, str]]]:
+    table: dict[str, list[tuple[Holder, str]]] = {}
+    for o in _offices():
+        for h in o.holders:
+            table.setdefault(fold_name(h.name), []).append((h, o.country))
+    return table
+
+
+def holder_facts(
+    name: str, titles: Sequence[str], days: Sequence[dt.date | None]
+) -> HolderFacts | None:
+    """The office holder a page's person is, when the data agrees with the page.
+
+    The full name must be the holder's (after spelling folds), and the page must place the
+    person in one of the holder's offices: an event on a day of a term, or a title of the
+    office. A namesake on an unrelated page is no holder.
+    """
+    terms = _terms_by_name().get(fold_name(name))
+    if not terms:
+        return None
+    keys = {title_key(t) for t in titles}
+    offices = {o.name: o for o in _offices()}
+    agree = any(
+        any(d is not None and h.held_on(d) for d in days) or keys & offices[h.office].titles
+        for h, _ in terms
+    )
+    if not agree:
+        return None
+    wikidata = next((h.wikidata for h, _ in terms if h.wikidata), None)
+    # the country of the office held on the page's date, else of the first office listed
+    dated = [c for h, c in terms if any(d is not None and h.held_on(d) for d in days)]
+    country = _country_code(dated[0] if dated else terms[0][1])
+    return HolderFacts(
+        name=terms[0][0].name,
+        wikidata=wikidata,
+        country=country,
+        terms=tuple((h, _country_code(c)) for h, c in terms),
+    )

@@ -20,6 +20,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from service.ingestion import designations
 from service.ingestion.datafiles import load
 from service.ingestion.designations import display_name, given_tokens, surname_tokens
+from service.ingestion.identity import is_person_name
 from service.ingestion.model import PersonRef
 from service.ingestion.names import fold_name
 from service.ingestion.text import collapse
@@ -135,7 +136,11 @@ class Registry:
         self._by_surname: dict[str, list[Person]] = {}
         self._by_reference: dict[int, Person] = {}
 
-    def _new(self, name: list[str]) -> Person:
+    def _new(self, name: list[str]) -> Person | None:
+        """A new person of the page; None for words that name no person (a role, a place, an
+        outlet, a title: ``identity.is_person_name``)."""
+        if not is_person_name(name):
+            return None
         person = Person(forms=[name])
         self.persons.append(person)
         self._by_surname.setdefault(person.surname, []).append(person)
@@ -161,6 +166,8 @@ class Registry:
             if not create:
                 return None
             person = self._new(name)
+            if person is None:
+                return None
         if name not in person.forms:
             person.forms.append(name)
         person.add_title(title)
@@ -189,6 +196,8 @@ class Registry:
             person = candidates[0]
         elif create:
             person = self._new(name)
+            if person is None:
+                return None
         else:
             return None
         if name not in person.forms:

@@ -13,12 +13,14 @@ import hashlib
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import asyncpg
 
 from service.ingestion.fingerprint import content_key
 from service.ingestion.model import Event, OrganisationRef, ParsedDocument, PersonRef, TopicRef
 from service.ingestion.names import plain
+from service.ingestion.offices import holder_facts
 from service.observability import counted_store
 from service.storage import persons
 from service.storage.notifications import notify_names_changed
@@ -254,9 +256,50 @@ def _names(ref: PersonRef, label: str) -> bool:
     return bool(tokens) and tokens[-1] in persons.name_tokens(label)
 
 
+def identity_context(parsed: ParsedDocument) -> persons.Context:
+    """The evidence a document offers for matching its persons: its source and date, each
+    person's dated titles, and who of them the office-holder data knows."""
+    days: dict[str, list[dt.date | None]] = {}
+    titles: dict[str, dict[str, dt.date | None]] = {}
+    for event in parsed.events:
+        for p in event.participants:
+            if p.person_key is not None:
+                days.setdefault(p.person_key, []).append(event.date)
+                if p.title:
+                    titles.setdefault(p.person_key, {})[p.title] = event.date
+    all_days = [e.date for e in parsed.events]
+    dated = [d for d in all_days if d is not None]
+    holders = {}
+    for ref in parsed.persons:
+        seen = titles.setdefault(ref.key, {})
+        for title in ref.titles:
+            seen.setdefault(title, _latest(days.get(ref.key) or all_days))
+        facts = holder_facts(ref.name, list(seen), days.get(ref.key) or all_days)
+        if facts is not None:
+            holders[ref.key] = facts
+    host = urlsplit(parsed.source_url).hostname if parsed.source_url else None
+    return persons.Context(
+        source=parsed.publisher or host,
+        day=min(dated) if dated else None,
+        holders=holders,
+        titles={key: list(seen.items()) for key, seen in titles.items() if seen},
+    )
+
+
 async def _store_persons(conn: asyncpg.Connection, parsed: ParsedDocument) -> dict[str, int]:
-    """Match the document's persons; record their name forms and titles (seen on event dates)."""
-    person_ids = await persons.resolve_persons(conn, parsed.persons)
+    """Match the document's persons; record their name forms and titles (seen on event dates),
+    and, for office holders of the office-holder data, their Wikidata id, country and offices."""
+    context = identity_context(parsed)
+    person_ids = await persons.resolve_persons(conn, parsed.persons, context)
+    await persons.store_identity(
+        conn,
+        [(person_ids[key], facts) for key, facts in context.holders.items()],
+        [
+            (person_ids[key], title, None, day, day, "transcript")
+            for key, seen in context.titles.items()
+            for title, day in seen
+        ],
+    )
     labels: dict[str, set[str]] = {}
     dates: dict[str, list[dt.date | None]] = {}
     titles: list[tuple[int, str, dt.date | None]] = []

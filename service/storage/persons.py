@@ -10,13 +10,17 @@ different first name is a different person ("Serzh Sargsyan" is not "Tigran Sarg
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
+from rapidfuzz.distance import DamerauLevenshtein
 
 from service.ingestion.model import PersonRef
 from service.ingestion.names import fold_name, fold_word
+from service.ingestion.offices import Holder, HolderFacts, title_key
 from service.storage.notifications import notify_names_changed
 
 # Advisory-lock key serialising everything that creates, renames or merges persons, so two
@@ -72,6 +76,7 @@ class Candidate:
     name_key: str
     forms: set[Tokens] = field(default_factory=set)  # every known form: exact matches
     names: set[Tokens] = field(default_factory=set)  # name forms: first-name-plus-surname
+    wikidata: str | None = None
 
     @property
     def main(self) -> Tokens:
@@ -116,43 +121,6 @@ def _proper_suffix(short: Tokens, long: Tokens) -> bool:
     return len(short) < len(long) and long[-len(short) :] == short
 
 
-def find_person(tokens: Tokens, candidates: Sequence[Candidate]) -> Candidate | None:
-    """The one candidate this name denotes, or None when none or several fit.
-
-    In order: an exact form (full names only); first name plus surname; finally the surname
-    alone, which needs the surname to belong to exactly one candidate and the names not to
-    contradict (one is the other without leading words, as "Nazarbaev" / "Nursultan Nazarbaev"
-    or "De Hoop Scheffer" / "Jaap de Hoop Scheffer").
-    """
-    if not tokens:
-        return None
-    if len(tokens) >= 2:
-        by_name = [c for c in candidates if c.main == tokens]
-        if len(by_name) == 1:
-            return by_name[0]
-        exact = [c for c in candidates if tokens in c.forms]
-        if len(exact) == 1:
-            return exact[0]
-        if exact:
-            return None
-        full = [c for c in candidates if any(same_full_name(tokens, n) for n in c.names)]
-        if len(full) == 1:
-            return full[0]
-        if full:
-            return None
-    same_surname = [c for c in candidates if tokens[-1] in c.surnames]
-    if len(same_surname) != 1:
-        return None
-    (person,) = same_surname
-    if len(tokens) == 1:
-        return person
-    # against the current name only: an old surname-only form must not let "Bolat Nazarbayev"
-    # join "Nursultan Nazarbayev"
-    if _proper_suffix(person.main, tokens) or _proper_suffix(tokens, person.main):
-        return person
-    return None
-
-
 def better_display_name(current: str, offered: str) -> bool:
     """Whether ``offered`` should replace ``current`` as the display name of one person.
 
@@ -166,6 +134,138 @@ def better_display_name(current: str, offered: str) -> bool:
     return have == new and current.isupper() and not offered.isupper()
 
 
+# ---------------------------------------------------------------- evidence (pure)
+
+# How far from a person's known activity an event may be and still be "the same period".
+PERIOD = dt.timedelta(days=3 * 365)
+
+
+@dataclass
+class Context:
+    """What the document says about its persons beyond their names: the evidence a surname
+    needs before it may join a stored person (``resolve_persons``)."""
+
+    source: str | None = None  # publisher, else the source URL's host
+    day: dt.date | None = None  # the document's (first) event date
+    holders: dict[str, HolderFacts] = field(default_factory=dict)  # ref key -> office data
+    titles: dict[str, list[tuple[str, dt.date | None]]] = field(default_factory=dict)
+
+
+@dataclass
+class History:
+    """What the database knows of a stored person besides names."""
+
+    sources: list[tuple[str, dt.date | None, dt.date | None]] = field(default_factory=list)
+    offices: list[tuple[str, dt.date | None, dt.date | None]] = field(default_factory=list)
+    partners: set[int] = field(default_factory=set)  # persons met at some event
+
+
+def _near(day: dt.date | None, start: dt.date | None, end: dt.date | None) -> bool:
+    if day is None or start is None:
+        return False
+    return start - PERIOD <= day <= (end or start) + PERIOD
+
+
+def evidence(
+    history: History | None,
+    context: Context,
+    titles: Sequence[tuple[str, dt.date | None]],
+    partners: set[int],
+) -> list[str]:
+    """Reasons, strongest first, to take a stored person for a name that alone does not
+    decide: the same office or title at the date, a co-participant, the same source and
+    period. Empty when nothing agrees."""
+    if history is None:
+        return []
+    found = []
+    wanted = {title_key(t): d for t, d in titles if title_key(t)}
+    for office, start, end in history.offices:
+        key = title_key(office)
+        if key in wanted and _near(wanted[key] or context.day, start, end):
+            found.append(f"office:{office}")
+            break
+    if history.partners & partners:
+        found.append("co-participant")
+    if context.source is not None and any(
+        source == context.source and _near(context.day, start, end)
+        for source, start, end in history.sources
+    ):
+        found.append(f"source:{context.source}")
+    return found
+
+
+_STRONG = ("office:", "co-participant")
+
+
+def strong(reasons: Sequence[str]) -> bool:
+    return any(r.startswith(_STRONG) for r in reasons)
+
+
+def decides(reasons: Sequence[str]) -> bool:
+    """Evidence enough for a name that alone does not decide: the same office at the date,
+    or two kinds that agree (a co-participant of the period, and the same source and
+    period). The same source and period alone never decides: many share a surname there."""
+    return any(r.startswith("office:") for r in reasons) or (
+        "co-participant" in reasons and any(r.startswith("source:") for r in reasons)
+    )
+
+
+def misspelt(a: Tokens, b: Tokens) -> bool:
+    """Two full names one letter apart in one word, long enough to tell ("Vladmir Putin")."""
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if len(diffs) != 1:
+        return False
+    x, y = diffs[0]
+    return (
+        max(len(x), len(y)) >= _MIN_MISSPELT
+        and DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1
+    )
+
+
+_MIN_MISSPELT = 5
+
+
+def find_person(tokens: Tokens, candidates: Sequence[Candidate]) -> Candidate | None:
+    """The candidate a full name denotes by itself: the same name after spelling folds, or
+    the same first name and surname with middle names that agree."""
+    if len(tokens) < 2 or len(tokens[0]) == 1:
+        return None
+    found = [c for c in candidates if c.main == tokens]
+    if len(found) == 1:
+        return found[0]
+    exact = [c for c in candidates if tokens in c.forms]
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        return None
+    full = [c for c in candidates if any(same_full_name(tokens, n) for n in c.names)]
+    return full[0] if len(full) == 1 else None
+
+
+def _fits(tokens: Tokens, c: Candidate) -> bool:
+    """A name that needs evidence, and could be this candidate: the surname alone, initials
+    and surname ("V. Putin"), or one letter off the candidate's name. Full names compare
+    with the candidate's current name only: an old
+    surname-only form must not let "James Tanaka" join "Natalya Tanaka"."""
+    if len(tokens) == 1:
+        return tokens[0] in c.surnames
+    main = c.main
+    if not main or misspelt(tokens, main):
+        return bool(main)
+    if len(main) == 1:
+        return False  # a surname-only person may be anyone of that name: never the full name
+    if _proper_suffix(tokens, main) or _proper_suffix(main, tokens):
+        return True  # "De Hoop Scheffer" / "Jaap de Hoop Scheffer"
+    initials = all(len(t) == 1 for t in tokens[:-1])
+    return initials and main[-1] == tokens[-1] and main[0].startswith(tokens[0])
+
+
+def needs_evidence(tokens: Tokens, candidates: Sequence[Candidate]) -> list[Candidate]:
+    return [c for c in candidates if _fits(tokens, c)]
+
+
 # ---------------------------------------------------------------- matching (database)
 
 CANDIDATES_SQL = """
@@ -174,8 +274,10 @@ WITH hit AS (
     WHERE merged_into_id IS NULL AND name_surname(name_key) = ANY($1::text[])
     UNION
     SELECT person_id FROM person_alias WHERE name_surname(key) = ANY($1::text[])
+    UNION
+    SELECT id FROM person WHERE merged_into_id IS NULL AND wikidata_id = ANY($2::text[])
 )
-SELECT p.id, p.name, p.name_key,
+SELECT p.id, p.name, p.name_key, p.wikidata_id,
        coalesce(array_agg(a.alias) FILTER (WHERE a.alias IS NOT NULL), '{}') AS aliases,
        coalesce(array_agg(a.source) FILTER (WHERE a.alias IS NOT NULL), '{}') AS sources
 FROM person p
@@ -184,6 +286,33 @@ LEFT JOIN person_alias a ON a.person_id = p.id
 WHERE p.merged_into_id IS NULL
 GROUP BY p.id
 ORDER BY p.id
+"""
+
+# Where and when candidates spoke (source = publisher, else the URL's host), and their offices.
+HISTORY_SQL = """
+SELECT DISTINCT pa.person_id,
+       coalesce(d.publisher, substring(d.source_url from '^[a-z]+://([^/]+)')) AS source,
+       e.date
+FROM participant pa
+JOIN event e ON e.id = pa.event_id
+JOIN source_document d ON d.id = e.document_id
+WHERE pa.person_id = ANY($1::bigint[])
+"""
+
+OFFICES_SQL = """
+SELECT person_id, office, start_date, end_date FROM person_office
+WHERE person_id = ANY($1::bigint[])
+UNION ALL
+SELECT person_id, title, seen_on, seen_on FROM person_title
+WHERE person_id = ANY($1::bigint[])
+"""
+
+PARTNERS_SQL = """
+SELECT DISTINCT a.person_id, b.person_id AS partner, e.date
+FROM participant a
+JOIN participant b ON b.event_id = a.event_id AND b.person_id <> a.person_id
+JOIN event e ON e.id = a.event_id
+WHERE a.person_id = ANY($1::bigint[]) AND b.person_id = ANY($2::bigint[])
 """
 
 INSERT_PERSONS_SQL = """
@@ -200,31 +329,74 @@ WHERE p.id = u.id
 
 
 def _candidate(row: asyncpg.Record) -> Candidate:
-    person = Candidate(id=row["id"], name=row["name"], name_key=row["name_key"])
+    person = Candidate(
+        id=row["id"], name=row["name"], name_key=row["name_key"], wikidata=row["wikidata_id"]
+    )
     person.learn(row["name"], is_name=True)
     for alias, source in zip(row["aliases"], row["sources"], strict=True):
         person.learn(alias, is_name=source in NAME_SOURCES)
     return person
 
 
-async def resolve_persons(conn: asyncpg.Connection, refs: Sequence[PersonRef]) -> dict[str, int]:
-    """Map each ref's document-local key to a person id, creating and renaming persons.
+async def _histories(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, History]:
+    histories: dict[int, History] = {i: History() for i in ids}
+    if not ids:
+        return histories
+    for row in await conn.fetch(HISTORY_SQL, list(ids)):
+        if row["source"] is not None:
+            histories[row["person_id"]].sources.append((row["source"], row["date"], row["date"]))
+    for row in await conn.fetch(OFFICES_SQL, list(ids)):
+        histories[row["person_id"]].offices.append(
+            (row["office"], row["start_date"], row["end_date"])
+        )
+    return histories
 
-    Fuller names are matched first, so a surname-only ref sees every person of its family that
-    this document names. Runs under the person lock, inside the caller's transaction.
+
+@dataclass
+class Resolution:
+    """Each ref's person id, and why a ref joined a stored person when its name alone did
+    not decide (kept as person_merge-style evidence by the caller)."""
+
+    ids: dict[str, int]
+    joined: dict[str, list[str]] = field(default_factory=dict)
+
+
+async def resolve_persons(
+    conn: asyncpg.Connection, refs: Sequence[PersonRef], context: Context | None = None
+) -> dict[str, int]:
+    """Map each ref's document-local key to a person id, creating and renaming persons."""
+    return (await resolve_with_evidence(conn, refs, context)).ids
+
+
+async def resolve_with_evidence(
+    conn: asyncpg.Connection, refs: Sequence[PersonRef], context: Context | None = None
+) -> Resolution:
+    """Match refs to stored persons: on the full name (after spelling folds), on the office
+    data's Wikidata id, or on a name that alone does not decide (a surname, initials, one
+    letter off) plus agreeing evidence (``evidence``). When the evidence does not single out
+    one person, a new person is made: a wrong merge is worse than a duplicate.
+
+    Full names are matched first, so their stored ids can serve as co-participants for the
+    rest. Runs under the person lock, inside the caller's transaction.
     """
     if not refs:
-        return {}
+        return Resolution({})
+    context = context or Context()
     await lock_persons(conn)
     wanted = [(ref, name_tokens(ref.name)) for ref in refs]
     surnames = sorted({tokens[-1] for _, tokens in wanted if tokens})
-    candidates = [_candidate(row) for row in await conn.fetch(CANDIDATES_SQL, surnames)]
+    qids = sorted({h.wikidata for h in context.holders.values() if h.wikidata})
+    candidates = [_candidate(row) for row in await conn.fetch(CANDIDATES_SQL, surnames, qids)]
+    stored = [c.id for c in candidates]
+    histories = await _histories(conn, stored)
 
     created: list[Candidate] = []
     renamed: dict[int, Candidate] = {}
     chosen: dict[str, Candidate] = {}
-    for ref, tokens in sorted(wanted, key=lambda item: -len(item[1])):
-        person = find_person(tokens, candidates)
+    joined: dict[str, list[str]] = {}
+    pending: list[tuple[PersonRef, Tokens]] = []
+
+    def take(ref: PersonRef, person: Candidate | None) -> None:
         if person is None:
             person = Candidate(id=-(len(created) + 1), name=ref.name, name_key=fold_name(ref.name))
             created.append(person)
@@ -233,10 +405,57 @@ async def resolve_persons(conn: asyncpg.Connection, refs: Sequence[PersonRef]) -
             person.name, person.name_key = ref.name, fold_name(ref.name)
             if person.id > 0:
                 renamed[person.id] = person
+        holder = context.holders.get(ref.key)
+        if holder is not None and holder.wikidata:
+            person.wikidata = holder.wikidata
         person.learn(ref.name, is_name=True)
         for alias in ref.aliases:
             person.learn(alias, is_name=False)
         chosen[ref.key] = person
+
+    # 1. names that decide by themselves (and office holders by their Wikidata id)
+    for ref, tokens in sorted(wanted, key=lambda item: -len(item[1])):
+        holder = context.holders.get(ref.key)
+        if holder is not None and holder.wikidata:
+            same = [c for c in candidates if c.wikidata == holder.wikidata]
+            if len(same) == 1:
+                take(ref, same[0])
+                continue
+        person = find_person(tokens, candidates) if tokens else None
+        if person is None and tokens and needs_evidence(tokens, candidates):
+            pending.append((ref, tokens))
+            continue
+        take(ref, person)
+
+    # 2. names that need evidence: the one candidate it points to, else a new person
+    if pending:
+        # co-participants tell people apart, except office holders: a president meets everyone
+        known = {c.id for key, c in chosen.items() if c.id > 0 and key not in context.holders}
+        partners: dict[int, set[int]] = {}
+        for row in await conn.fetch(PARTNERS_SQL, stored, sorted(known)):
+            if _near(context.day, row["date"], row["date"]):  # met in the same period
+                partners.setdefault(row["person_id"], set()).add(row["partner"])
+        for ref, tokens in pending:
+            fits = needs_evidence(tokens, candidates)
+            # the document's own persons first: "Mr Nazarbaev" beside "Nursultan Nazarbaev"
+            here = {id(c): c for c in chosen.values() if c in fits or _fits(tokens, c)}
+            if len(here) == 1:
+                take(ref, next(iter(here.values())))
+                continue
+            if here or any(c.id < 0 for c in fits):
+                take(ref, None)
+                continue
+            titles = context.titles.get(ref.key, [])
+            for c in fits:
+                histories[c.id].partners = partners.get(c.id, set())
+            reasons = {c.id: evidence(histories[c.id], context, titles, known) for c in fits}
+            backed = [c for c in fits if decides(reasons[c.id])]
+            rivals = [c for c in fits if reasons[c.id]]  # any evidence makes a rival
+            if len(backed) == 1 and rivals == backed:
+                joined[ref.key] = reasons[backed[0].id]
+                take(ref, backed[0])
+            else:
+                take(ref, None)
 
     real_ids: dict[int, int] = {}
     if created:
@@ -252,7 +471,7 @@ async def resolve_persons(conn: asyncpg.Connection, refs: Sequence[PersonRef]) -
             [p.name for p in people],
             [p.name_key for p in people],
         )
-    return {key: real_ids.get(p.id, p.id) for key, p in chosen.items()}
+    return Resolution({key: real_ids.get(p.id, p.id) for key, p in chosen.items()}, joined)
 
 
 # ---------------------------------------------------------------- aliases and titles
@@ -314,6 +533,86 @@ async def add_titles(
     )
 
 
+# ---------------------------------------------------------------- offices and external ids
+
+SET_IDENTITY_SQL = """
+UPDATE person AS p
+SET wikidata_id = coalesce(p.wikidata_id, u.qid), country = coalesce(p.country, u.country)
+FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u (id, qid, country)
+WHERE p.id = u.id
+  AND (p.wikidata_id IS NULL AND u.qid IS NOT NULL OR p.country IS NULL AND u.country IS NOT NULL)
+  AND NOT EXISTS (
+      SELECT 1 FROM person o
+      WHERE o.wikidata_id = u.qid AND o.id <> p.id AND o.merged_into_id IS NULL)
+"""
+
+# The office-holder data is authoritative for its rows; a transcript widens its dates.
+UPSERT_OFFICES_SQL = """
+INSERT INTO person_office AS o (person_id, office, country, start_date, end_date, source)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::date[], $5::date[], $6::text[])
+ON CONFLICT (person_id, office, source) DO UPDATE SET
+    country = coalesce(EXCLUDED.country, o.country),
+    start_date = CASE WHEN o.source = 'office_holders' THEN EXCLUDED.start_date
+                      ELSE least(o.start_date, EXCLUDED.start_date) END,
+    end_date = CASE WHEN o.source = 'office_holders' THEN EXCLUDED.end_date
+                    ELSE greatest(o.end_date, EXCLUDED.end_date) END
+WHERE (o.country, o.start_date, o.end_date) IS DISTINCT FROM (
+    coalesce(EXCLUDED.country, o.country),
+    CASE WHEN o.source = 'office_holders' THEN EXCLUDED.start_date
+         ELSE least(o.start_date, EXCLUDED.start_date) END,
+    CASE WHEN o.source = 'office_holders' THEN EXCLUDED.end_date
+         ELSE greatest(o.end_date, EXCLUDED.end_date) END)
+"""
+
+OfficeRow = tuple[int, str, str | None, dt.date | None, dt.date | None, str]
+
+
+def holder_rows(person_id: int, facts: HolderFacts) -> list[OfficeRow]:
+    """One person_office row per office of the data (several terms: first start, last end)."""
+    by_office: dict[str, list[tuple[Holder, str | None]]] = {}
+    for term, country in facts.terms:
+        by_office.setdefault(term.office, []).append((term, country))
+    rows = []
+    for office, terms in by_office.items():
+        ends = [t.end for t, _ in terms]
+        end = None if None in ends else max(e for e in ends if e is not None)
+        start = min(t.start for t, _ in terms)
+        rows.append((person_id, office, terms[0][1], start, end, "office_holders"))
+    return rows
+
+
+async def store_identity(
+    conn: asyncpg.Connection,
+    holders: Iterable[tuple[int, HolderFacts]],
+    offices: Iterable[OfficeRow],
+) -> None:
+    """Record office holders' Wikidata id and country, and dated offices, set-based."""
+    identity: dict[int, HolderFacts] = {}
+    rows: dict[tuple[int, str, str], OfficeRow] = {}
+    for person_id, facts in holders:
+        identity.setdefault(person_id, facts)
+        for row in holder_rows(person_id, facts):
+            rows[(row[0], row[1], row[5])] = row
+    for row in offices:
+        key = (row[0], row[1], row[5])
+        known = rows.get(key)
+        if known is not None and row[5] == "transcript":
+            starts = [d for d in (known[3], row[3]) if d is not None]
+            ends = [d for d in (known[4], row[4]) if d is not None]
+            row = (*row[:3], min(starts, default=None), max(ends, default=None), row[5])
+        rows[key] = row
+    if identity:
+        await conn.execute(
+            SET_IDENTITY_SQL,
+            list(identity),
+            [f.wikidata for f in identity.values()],
+            [f.country for f in identity.values()],
+        )
+    if rows:
+        columns = [list(c) for c in zip(*rows.values(), strict=True)]
+        await conn.execute(UPSERT_OFFICES_SQL, *columns)
+
+
 # ---------------------------------------------------------------- curation
 
 RESOLVE_SQL = """
@@ -356,14 +655,36 @@ MERGE_SQL = (
     SELECT $1::bigint, title, seen_on FROM person_title WHERE person_id = $2
     ON CONFLICT (person_id, title) DO UPDATE SET seen_on = greatest(t.seen_on, EXCLUDED.seen_on)
     """,
+    """
+    INSERT INTO person_office AS o (person_id, office, country, start_date, end_date, source)
+    SELECT $1::bigint, office, country, start_date, end_date, source
+    FROM person_office WHERE person_id = $2
+    ON CONFLICT (person_id, office, source) DO UPDATE SET
+        start_date = least(o.start_date, EXCLUDED.start_date),
+        end_date = CASE WHEN o.end_date IS NULL OR EXCLUDED.end_date IS NULL THEN NULL
+                        ELSE greatest(o.end_date, EXCLUDED.end_date) END
+    """,
     "UPDATE person SET merged_into_id = $1 WHERE id = $2 OR merged_into_id = $2",
+    # after the merge, so the unique Wikidata id is free to move to the kept person
+    """
+    UPDATE person AS k
+    SET wikidata_id = coalesce(k.wikidata_id, m.wikidata_id),
+        country = coalesce(k.country, m.country)
+    FROM person m WHERE k.id = $1 AND m.id = $2
+    """,
 )
 
 # Each takes ($1 merge).
 MERGE_CLEANUP_SQL = (
     "DELETE FROM person_alias WHERE person_id = $1",
     "DELETE FROM person_title WHERE person_id = $1",
+    "DELETE FROM person_office WHERE person_id = $1",
 )
+
+RECORD_MERGE_SQL = """
+INSERT INTO person_merge (merged_id, into_id, evidence, merged_by)
+VALUES ($1, $2, $3::jsonb, $4)
+"""
 
 
 async def resolve_merged(conn: asyncpg.Connection, person_id: int) -> int | None:
@@ -385,9 +706,17 @@ async def add_person_alias(conn: asyncpg.Connection, person_id: int, alias: str)
         await notify_names_changed(conn)
 
 
-async def merge_persons(conn: asyncpg.Connection, keep_id: int, merge_id: int) -> None:
-    """Merge a duplicate into ``keep_id``: statements, participations, mentions, aliases and
-    titles move; ``merge_id`` (and whatever was merged into it) then resolves to ``keep_id``."""
+async def merge_persons(
+    conn: asyncpg.Connection,
+    keep_id: int,
+    merge_id: int,
+    *,
+    evidence: Mapping[str, Any] | None = None,
+    merged_by: str = "curation",
+) -> None:
+    """Merge a duplicate into ``keep_id``: statements, participations, mentions, aliases,
+    titles and offices move; ``merge_id`` (and whatever was merged into it) then resolves to
+    ``keep_id``. The merge is recorded in person_merge with its evidence."""
     if keep_id == merge_id:
         raise CurationError("INVALID_MERGE", "a person cannot be merged into itself")
     async with conn.transaction():
@@ -416,4 +745,148 @@ async def merge_persons(conn: asyncpg.Connection, keep_id: int, merge_id: int) -
             await conn.execute(sql, keep_id, merge_id)
         for sql in MERGE_CLEANUP_SQL:
             await conn.execute(sql, merge_id)
+        await conn.execute(
+            RECORD_MERGE_SQL, merge_id, keep_id, json.dumps(dict(evidence or {})), merged_by
+        )
         await notify_names_changed(conn)
+
+
+# ---------------------------------------------------------------- dedupe (maintenance)
+
+DEDUPE_PERSONS_SQL = """
+SELECT p.id, p.name, p.name_key, p.wikidata_id,
+       count(s.id) AS statements, min(s.spoken_on) AS first_day, max(s.spoken_on) AS last_day
+FROM person p
+LEFT JOIN statement s ON s.speaker_id = p.id
+WHERE p.merged_into_id IS NULL
+GROUP BY p.id
+"""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One merge the dedupe command proposes: ``merge`` into ``keep``, and why."""
+
+    keep: int
+    merge: int
+    keep_name: str
+    merge_name: str
+    evidence: dict[str, Any]
+
+
+@dataclass
+class _Row:
+    id: int
+    name: str
+    tokens: Tokens
+    wikidata: str | None
+    statements: int
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+
+def _overlap(a: _Row, b: _Row) -> bool:
+    """Active in the same period (within PERIOD of each other)."""
+    if a.first_day is None or b.first_day is None:
+        return False
+    return a.first_day - PERIOD <= (b.last_day or b.first_day) and (
+        b.first_day - PERIOD <= (a.last_day or a.first_day)
+    )
+
+
+def propose_merges(rows: Sequence[_Row]) -> list[Proposal]:
+    """Duplicates to merge, with evidence: the same Wikidata id; the same full name after
+    spelling folds (middle names agreeing); a full name one letter off another person's of
+    the same period, when no third person is that close. Pure: rows in, proposals out."""
+    merged: set[int] = set()
+    proposals: list[Proposal] = []
+
+    def propose(group: list[_Row], evidence: dict[str, Any]) -> None:
+        group = [r for r in group if r.id not in merged]
+        if len(group) < 2:
+            return
+        qids = {r.wikidata for r in group if r.wikidata}
+        if len(qids) > 1:
+            return  # two external ids: two people
+        keep = max(group, key=lambda r: (r.wikidata is not None, r.statements, -r.id))
+        for r in group:
+            if r is not keep:
+                merged.add(r.id)
+                proposals.append(Proposal(keep.id, r.id, keep.name, r.name, dict(evidence)))
+
+    by_qid: dict[str, list[_Row]] = {}
+    by_name: dict[Tokens, list[_Row]] = {}
+    for r in rows:
+        if r.wikidata:
+            by_qid.setdefault(r.wikidata, []).append(r)
+        if len(r.tokens) >= 2 and len(r.tokens[0]) > 1:
+            by_name.setdefault((r.tokens[0], r.tokens[-1]), []).append(r)
+    for qid, group in by_qid.items():
+        propose(group, {"rule": "same_wikidata_id", "wikidata_id": qid})
+    for (first, last), group in by_name.items():
+        # middle names must agree with every member ("George W." is not "George H. W.")
+        full = [r for r in group if all(same_full_name(r.tokens, o.tokens) for o in group)]
+        propose(full, {"rule": "same_full_name", "name": f"{first} {last}"})
+
+    # one letter off, within a block of the same surname or the same first name
+    blocks: dict[tuple[str, str], list[_Row]] = {}
+    for r in rows:
+        if len(r.tokens) >= 2 and len(r.tokens[0]) > 1 and r.id not in merged:
+            blocks.setdefault(("surname", r.tokens[-1]), []).append(r)
+            blocks.setdefault(("given", r.tokens[0]), []).append(r)
+    close: dict[int, set[int]] = {}
+    for block in blocks.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1 :]:
+                if misspelt(a.tokens, b.tokens):
+                    close.setdefault(a.id, set()).add(b.id)
+                    close.setdefault(b.id, set()).add(a.id)
+    by_id = {r.id: r for r in rows}
+    for a_id, near in sorted(close.items()):
+        if len(near) != 1:
+            continue
+        (b_id,) = near
+        if a_id > b_id or len(close.get(b_id, ())) != 1:
+            continue  # each pair once, and only a pair nobody else is that close to
+        a, b = by_id[a_id], by_id[b_id]
+        if _overlap(a, b):
+            propose(
+                [a, b],
+                {"rule": "misspelt_name", "names": [a.name, b.name], "same_period": True},
+            )
+    return proposals
+
+
+async def dedupe_proposals(conn: asyncpg.Connection) -> list[Proposal]:
+    """Read every live person once and propose merges (see ``propose_merges``)."""
+    rows = [
+        _Row(
+            r["id"],
+            r["name"],
+            name_tokens(r["name_key"]),
+            r["wikidata_id"],
+            r["statements"],
+            r["first_day"],
+            r["last_day"],
+        )
+        for r in await conn.fetch(DEDUPE_PERSONS_SQL)
+    ]
+    return propose_merges(rows)
+
+
+async def apply_merges(conn: asyncpg.Connection, proposals: Sequence[Proposal]) -> int:
+    """Apply proposals with the curation merge (id redirect), each recorded in person_merge."""
+    done = 0
+    for p in proposals:
+        try:
+            await merge_persons(
+                conn,
+                p.keep,
+                p.merge,
+                evidence={**p.evidence, "merged_name": p.merge_name},
+                merged_by="dedupe",
+            )
+        except CurationError:
+            continue  # merged meanwhile
+        done += 1
+    return done

@@ -1,0 +1,127 @@
+"""Person identity at archive scale (issue 12): `python -m bench.identity [--documents N]`.
+
+Generates the synthetic archive of tests/identity_archive.py (known true speakers), parses
+every page with the real parser, and stores it through the real write path into a fresh
+database (bench_identity). Reported:
+
+- quality over the whole archive: persons per 1,000 statements, wrong merges, duplicates,
+  non-persons, from the generator's truth;
+- speed of ingestion into a database already holding ``--documents`` pages: the last
+  ``--timed`` pages are stored one by one (parsing done beforehand, timed separately), as
+  documents/s and persons/s (person refs resolved per second);
+- the time of ``persons dedupe`` (dry run, then applied) on the full database.
+
+Results go to bench/results/identity-YYYYMMDD.md (and .json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+
+from bench import db
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from identity_archive import make_archive, score
+
+from service.ingestion.pipeline import parse_document
+from service.storage.documents import store_document
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+async def run(
+    server: db.Server, documents: int, timed: int, people: int, seed: int
+) -> dict[str, object]:
+    from service.cli_persons import dedupe  # the command's own path
+
+    url = await db.fresh_database(server, "bench_identity")
+    docs = make_archive(seed=seed, documents=documents + timed, people=people)
+    t0 = time.perf_counter()
+    parsed = [parse_document(d.text, filename=d.filename, source_url=d.source_url) for d in docs]
+    parse_s = time.perf_counter() - t0
+    conn = await asyncpg.connect(url)
+    try:
+        t0 = time.perf_counter()
+        for p in parsed[:documents]:
+            await store_document(conn, p)
+        preload_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        refs = 0
+        for p in parsed[documents:]:
+            await store_document(conn, p)
+            refs += len(p.persons)
+        timed_s = time.perf_counter() - t0
+        before = await score(conn, docs)
+        t0 = time.perf_counter()
+        proposals = await dedupe(conn, apply=False)
+        dry_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        applied = await dedupe(conn, apply=True)
+        apply_s = time.perf_counter() - t0
+        after = await score(conn, docs)
+    finally:
+        await conn.close()
+    return {
+        "date": dt.date.today().isoformat(),
+        "server": server.description,
+        "documents_preloaded": documents,
+        "documents_timed": timed,
+        "people": people,
+        "seed": seed,
+        "parse_docs_per_s": round(len(parsed) / parse_s, 1),
+        "preload_docs_per_s": round(documents / preload_s, 1),
+        "timed_docs_per_s": round(timed / timed_s, 1),
+        "timed_person_refs_per_s": round(refs / timed_s, 1),
+        "dedupe_dry_run_s": round(dry_s, 2),
+        "dedupe_apply_s": round(apply_s, 2),
+        "dedupe_proposed": len(proposals),
+        "dedupe_applied": len(applied),
+        "ingested": _score(before),
+        "after_dedupe": _score(after),
+    }
+
+
+def _score(s: object) -> dict[str, object]:
+    return {
+        "statements": s.statements,
+        "persons": s.persons,
+        "persons_per_1000_statements": round(s.persons_per_1000, 1),
+        "true_persons": s.true_persons,
+        "wrong_merges": s.wrong_merges,
+        "duplicates": s.duplicates,
+        "duplicate_rate": round(s.duplicate_rate, 3),
+        "non_persons": s.non_persons,
+        "unresolved_turns": s.unresolved,
+        "examples": s.examples,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.identity", description=__doc__)
+    parser.add_argument("--documents", type=int, default=5000, help="pages stored first")
+    parser.add_argument("--timed", type=int, default=500, help="pages then stored, timed")
+    parser.add_argument("--people", type=int, default=1500, help="distinct people generated")
+    parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--embedded", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print, keep no result file")
+    args = parser.parse_args(argv)
+    with db.provide_server(args.embedded) as server:
+        result = asyncio.run(run(server, args.documents, args.timed, args.people, args.seed))
+    text = json.dumps(result, indent=2)
+    print(text)
+    if not args.no_write:
+        stamp = dt.date.today().strftime("%Y%m%d")
+        (RESULTS / f"identity-{stamp}.json").write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

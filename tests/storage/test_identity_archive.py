@@ -1,0 +1,34 @@
+"""Person identity over a synthetic archive whose true speakers are known (issue 12).
+
+Each page goes through the real parser and the real write path into a real database; the
+stored speakers are then compared with the generator's truth (tests/identity_archive.py). The
+archive size here keeps the test quick; ``python -m bench identity`` runs a larger one.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+from identity_archive import make_archive, score
+
+from service.ingestion.pipeline import parse_document
+from service.storage.documents import store_document
+
+DOCUMENTS = 1200
+PEOPLE = 400
+
+
+async def test_synthetic_archive_has_no_wrong_merges(conn: asyncpg.Connection) -> None:
+    docs = make_archive(seed=12, documents=DOCUMENTS, people=PEOPLE)
+    for doc in docs:
+        parsed = parse_document(doc.text, filename=doc.filename, source_url=doc.source_url)
+        await store_document(conn, parsed)
+    result = await score(conn, docs)
+    print(result)
+    assert result.skipped < DOCUMENTS // 50  # the parser cut nearly every page as written
+    assert result.statements > 5 * DOCUMENTS
+    # a wrong merge is worse than a duplicate: none at all
+    assert result.wrong_merges == 0, result.examples
+    # roles ("MODERATOR", "SENIOR ADMINISTRATION OFFICIAL") and page titles are nobody
+    assert result.non_persons == 0
+    # duplicates stay bounded: at most one extra row per three true persons
+    assert result.duplicate_rate <= 0.33
