@@ -12,9 +12,11 @@ import codecs
 import dataclasses
 import logging
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
@@ -256,6 +258,12 @@ def _serve_workers(
         asyncio.run(_load_samples_once(settings))
     assert settings.database_url is not None
     os.environ["DATABASE_URL"] = settings.database_url
+    # /metrics sums the workers' counts through files in one directory (prometheus_client's
+    # multiprocess mode), which must start empty: a fresh one unless the operator chose one.
+    metrics_dir = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = tempfile.mkdtemp(prefix="transcripts-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     config = uvicorn.Config(
         f"{__name__}:worker_app", factory=True, workers=workers, **_uvicorn_options(settings)
     )
@@ -266,6 +274,8 @@ def _serve_workers(
         supervisor.run()
     finally:
         watcher.stop()
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     if not watcher.announced:
         raise CommandError("the service failed to start; see the log above")
     return 0
