@@ -659,6 +659,10 @@ def graphql_routes(
         forceable = {reference.name: reference, executor.name: executor}
     endpoint = GraphQLEndpoint(settings, executor, make_context, forceable, schema)
     routes: list[BaseRoute] = [Route("/graphql", endpoint.handle, methods=["GET", "POST"])]
+    if api:  # the WebSocket side: subscriptions (graphql-transport-ws)
+        from service.api.subscriptions import subscription_routes
+
+        routes.extend(subscription_routes(settings, schema))
     if settings.graphiql:
         routes.extend(graphiql.asset_routes())
     return routes

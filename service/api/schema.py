@@ -29,6 +29,7 @@ from service.api.resolvers.curation import CurationMutation, CurationQuery
 from service.api.resolvers.mutation import Mutation
 from service.api.resolvers.query import Query
 from service.api.rules import validation_rules
+from service.api.subscriptions import Subscription
 from service.api.types.entities import NODE_TYPES
 from service.config import Settings
 
@@ -51,6 +52,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return ServiceSchema(
         query=merge_types("Query", (Query, CurationQuery)),
         mutation=merge_types("Mutation", (Mutation, CurationMutation)),
+        subscription=Subscription,
         types=list(NODE_TYPES),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
