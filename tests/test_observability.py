@@ -177,6 +177,23 @@ async def test_operation_names_beyond_the_limit_are_folded(
     assert other - other_before == 2
 
 
+async def test_client_chosen_methods_and_paths_are_folded(observed: LiveServer) -> None:
+    """Methods and paths come from the client: unknown ones share "other" label values."""
+    async with httpx.AsyncClient(base_url=observed.url, timeout=30) as http:
+        before = await _scrape(observed)
+        brew = await http.request("PROPFIND", "/healthz")  # WebDAV: not ours
+        lost = await http.get(f"/no-such-page-{uuid.uuid4().hex}")
+        after = await _scrape(observed)
+    assert (brew.status_code, lost.status_code) == (405, 404)
+    name = "transcripts_http_requests_total"
+    for labels in (
+        {"method": "other", "route": "/healthz", "status": "405"},
+        {"method": "GET", "route": "other", "status": "404"},
+    ):
+        assert _value(after, name, **labels) - _value(before, name, **labels) == 1, labels
+    assert not any("no-such-page" in str(labels) for _, labels in after)
+
+
 async def test_every_response_carries_a_request_id(
     database_url: str, make_live_server: Callable[..., LiveServer]
 ) -> None:

@@ -157,7 +157,8 @@ async def test_statement_timeout_is_enforced(
     finally:
         await blocker.close()
     assert [e["extensions"]["code"] for e in body["errors"]] == ["TIMEOUT"]
-    assert 0.3 <= elapsed < 1.2, elapsed
+    # The client-side backstop fires 1 s after STATEMENT_TIMEOUT_MS: sooner is the server's.
+    assert 0.3 <= elapsed < 1.3, elapsed
 
 
 def transcript(speaker: str) -> str:

@@ -25,6 +25,8 @@ from service.config import Settings
 REQUEST_ID_HEADER = b"x-request-id"
 EXECUTION_PATH_HEADER = b"x-execution-path"
 GRAPHQL = "/graphql"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+POOL_SAMPLE_SECONDS = 1.0  # the pool gauges are sampled at most this often between scrapes
 # Responses larger than this are not searched for errors (the endpoint caps responses at
 # MAX_RESPONSE_BYTES, where it answers RESPONSE_TOO_LARGE, which is small).
 _ERROR_SCAN_BYTES = 1_000_000
@@ -50,6 +52,8 @@ class ObservabilityMiddleware:
         self.operations: set[str] = set()  # label values handed out so far (bounded)
         self.routes: dict[Any, str] | None = None
         self.static_paths: frozenset[str] = frozenset()
+        self.children: dict[tuple[Any, tuple[str, ...]], Any] = {}
+        self.pool_sampled = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,7 +62,10 @@ class ObservabilityMiddleware:
         request = Request(scope)
         request_id = request_id_of(request)
         request.state.request_id = request_id  # the endpoint and make_context reuse it
-        token = obs.REQUEST_ID.set(request_id)
+        # Not reset on the way out: the server runs each request in a task of its own, and the
+        # lines written after the app returns (uvicorn's traceback of an unhandled error) are
+        # this request's too.
+        obs.REQUEST_ID.set(request_id)
         started = time.perf_counter()
         status = 500
         path: str | None = None
@@ -90,7 +97,6 @@ class ObservabilityMiddleware:
         try:
             await self.app(scope, receive, observed_send)
         finally:
-            obs.REQUEST_ID.reset(token)
             if self.metrics:
                 if size > _ERROR_SCAN_BYTES:
                     chunks.clear()
@@ -99,19 +105,30 @@ class ObservabilityMiddleware:
     def _record(
         self, scope: Scope, status: int, elapsed: float, path: str | None, chunks: list[bytes]
     ) -> None:
-        method = scope["method"]
+        method = scope["method"] if scope["method"] in _METHODS else "other"  # the client's
         route = self._route(scope)
-        obs.HTTP_REQUESTS.labels(method, route, str(status)).inc()
-        obs.HTTP_SECONDS.labels(method, route).observe(elapsed)
+        self._child(obs.HTTP_REQUESTS, method, route, str(status)).inc()
+        self._child(obs.HTTP_SECONDS, method, route).observe(elapsed)
         if scope["path"] == GRAPHQL:
             operation = scope.get("state", {}).get("graphql_operation")
             if operation is not None:
                 label = obs.operation_label(operation, self.operations, self.max_operations)
-                obs.GRAPHQL_SECONDS.labels(label, path or "none").observe(elapsed)
+                self._child(obs.GRAPHQL_SECONDS, label, path or "none").observe(elapsed)
             for code in _error_codes(b"".join(chunks)):
-                obs.GRAPHQL_ERRORS.labels(obs.code_label(code)).inc()
-        app = scope.get("app")
-        obs.record_pool(getattr(getattr(app, "state", None), "pool", None))
+                self._child(obs.GRAPHQL_ERRORS, obs.code_label(code)).inc()
+        now = time.monotonic()
+        if now - self.pool_sampled >= POOL_SAMPLE_SECONDS:  # /metrics samples it too
+            self.pool_sampled = now
+            obs.record_pool(getattr(scope.get("app").state, "pool", None))
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        """metric.labels(*labels), remembered: prometheus_client's look-up (a lock, checks)
+        was most of this middleware's cost. Bounded as the label values are."""
+        key = (metric, labels)
+        child = self.children.get(key)
+        if child is None:
+            child = self.children[key] = metric.labels(*labels)
+        return child
 
     def _route(self, scope: Scope) -> str:
         """The matched route's template (/export/{name}), never the raw path: a bounded set."""
