@@ -46,7 +46,7 @@ class Context:
         if self.name_cache is not None:
             self.name_cache.invalidate()
         self.loaders = Loaders(self.db)
-        self.names = NameResolver(self.db, self.name_cache)
+        self.names = NameResolver(self.db, self.name_cache, self.names.report)
 
     async def can_write(self) -> bool:
         """The bearer token is ADMIN_TOKEN or a stored token with write access."""

@@ -25,6 +25,7 @@ from strawberry.tools import merge_types
 
 from service.api.document_cache import document_caches
 from service.api.masking import MaskInternalErrors, SqlStatementCount, log_errors
+from service.api.names import NameReportExtension
 from service.api.resolvers.curation import CurationMutation, CurationQuery
 from service.api.resolvers.mutation import Mutation
 from service.api.resolvers.query import Query
@@ -61,6 +62,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             validation,
             MaskInternalErrors,
             SqlStatementCount,
+            NameReportExtension,  # extensions.names, after sqlStatements
         ],
     )
 

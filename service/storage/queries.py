@@ -550,26 +550,39 @@ async def persons_by_name_keys(db: Db, keys: Sequence[str]) -> Rows:
     )
 
 
+# How a name form fits the words looked up ($3, joined by spaces): 3 the whole form, 2 its end
+# (the surname, or given name and surname), 1 only somewhere in it (a first name, a middle name).
+_FIT = (
+    "(CASE WHEN {col} = $3 THEN 3 WHEN right({col}, length($3) + 1) = ' ' || $3 THEN 2"
+    " ELSE 1 END)::real"
+)
+
+
 async def persons_by_name_words(db: Db, words: Sequence[str]) -> Rows:
-    """Persons with a name form containing every one of ``words`` as a whole word."""
+    """Persons with a name form containing every one of ``words`` as a whole word; ``score``
+    is how the best of their forms fits (``_FIT``)."""
     longest = max(words, key=len)
     return await db.fetch(
         "WITH RECURSIVE hit(id, score) AS ("
-        "  SELECT person_id, 1.0::real FROM person_alias"
+        f"  SELECT person_id, {_FIT.format(col='key')} FROM person_alias"
         "  WHERE key LIKE '%' || $2 || '%' AND string_to_array(key, ' ') @> $1::text[]"
-        "  UNION SELECT id, 1.0::real FROM person"
+        f"  UNION SELECT id, {_FIT.format(col='name_key')} FROM person"
         "  WHERE name_key LIKE '%' || $2 || '%' AND string_to_array(name_key, ' ') @> $1::text[]),"
         + _KEPT,
         list(words),
         longest,
+        " ".join(words),
     )
 
 
 async def persons_by_similar_name(db: Db, key: str) -> Rows:
-    """Persons with a name form similar to ``key`` (pg_trgm), most similar first."""
+    """Persons with a name form similar to ``key`` (pg_trgm, person_alias_key_trgm_idx), most
+    similar first: the whole form (``%``, similarity >= 0.3) or a part of it (``<%``, word
+    similarity >= 0.6, "Psak" in "jen psaki"); ``score`` is the similarity of the whole form."""
     return await db.fetch(
         "WITH RECURSIVE hit(id, score) AS ("
-        "  SELECT person_id, max(similarity(key, $1)) FROM person_alias WHERE key % $1"
+        "  SELECT person_id, max(similarity(key, $1)) FROM person_alias"
+        "  WHERE key % $1 OR $1 <% key"
         "  GROUP BY person_id)," + _KEPT + " LIMIT 10",
         key,
     )
@@ -738,6 +751,19 @@ async def topics_by_name(db: Db, lowered: str, slug: str) -> Rows:
         f"SELECT {TOPIC_COLUMNS} FROM topic t"
         " WHERE lower(t.name) = $1 OR t.slug = $2"
         " ORDER BY t.name, t.id",
+        lowered,
+        slug,
+    )
+
+
+async def topics_by_similar_name(db: Db, lowered: str, slug: str) -> Rows:
+    """Topics whose name or slug is similar to the given forms (pg_trgm), most similar first:
+    the "did you mean" of an unknown topic. The topic vocabulary is small: no index needed."""
+    return await db.fetch(
+        f"SELECT {TOPIC_COLUMNS}, s.score FROM ("
+        "  SELECT id, greatest(similarity(lower(name), $1), similarity(slug, $2)) AS score"
+        "  FROM topic WHERE lower(name) % $1 OR slug % $2) s"
+        " JOIN topic t ON t.id = s.id ORDER BY s.score DESC, t.name, t.id LIMIT 10",
         lowered,
         slug,
     )

@@ -32,8 +32,12 @@ class Binder:
     async def bind(self, plan: Plan, ctx: Context, variables: VariableValues) -> dict[int, Any]:
         """Bound arguments by ``id(selection)``, for every field that takes arguments."""
         bound: dict[int, Any] = {}
-        for type_name, sel in plan.arguments:
+        # Root fields first: the reference resolves a nested field's names only where a parent
+        # row reaches it, so a name note (extensions.names) first made by a nested argument
+        # declines the request; one its root field also made is in both answers.
+        for type_name, sel in sorted(plan.arguments, key=lambda a: a[0] != "Query"):
             spec = SPECS[type_name][sel.name]
+            noted = len(ctx.names.report)
             assert spec.bind is not None, f"{type_name}.{sel.name} takes arguments"
             try:
                 args = plan.constants.get(id(sel))
@@ -44,6 +48,8 @@ class Binder:
                 bound[id(sel)] = await spec.bind(ctx, args)
             except Exception as error:  # the reference path reports it, as it would anyway
                 raise Decline(f"{type_name}.{sel.name}: {type(error).__name__}") from error
+            if type_name != "Query" and len(ctx.names.report) != noted:
+                raise Decline(f"{type_name}.{sel.name}: a name note in a nested argument")
         return bound
 
     def _convert(self, sel: Selection, variables: VariableValues) -> dict[str, Any]:

@@ -89,13 +89,15 @@ class CompiledExecutor:
         except DatabaseUnavailable as unavailable:  # no connection: as the reference says so
             results = [(s, unavailable if s.field else b'"Query"') for s in plan.selections]
             count = 0
-        return response.body(results, count if context.count_sql else None)
+        names = context.names.report.entries()
+        return response.body(results, count if context.count_sql else None, names)
 
     async def _fall_back(
         self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]
     ) -> PathResult:
         from service.api.endpoint import PathResult
 
+        context.names.report.clear()  # what the reference notes, not the declined attempt
         try:
             result = await self.fallback.execute(params, context, operations)
         except CannotGetOperationTypeError as error:  # as the endpoint answers it

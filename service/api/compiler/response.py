@@ -17,8 +17,13 @@ from service.api.compiler.plan import Selection
 Outcome = bytes | GraphQLError  # the field's JSON, or why it has none
 
 
-def body(results: list[tuple[Selection, Outcome]], statements: int | None = None) -> bytes:
-    """``statements``: the count for extensions.sqlStatements, when the client asked."""
+def body(
+    results: list[tuple[Selection, Outcome]],
+    statements: int | None = None,
+    names: list[dict[str, Any]] | None = None,
+) -> bytes:
+    """``statements``: the count for extensions.sqlStatements, when the client asked;
+    ``names``: extensions.names (service.api.names.NameReport), as the reference path adds."""
     errors: list[dict[str, Any]] = []
     data: list[bytes] | None = []
     for sel, outcome in results:
@@ -33,8 +38,13 @@ def body(results: list[tuple[Selection, Outcome]], statements: int | None = None
     out = b'{"data":' + (b"{" + b",".join(data) + b"}" if data is not None else b"null")
     if errors:
         out += b',"errors":' + orjson.dumps(errors)
+    extensions: dict[str, Any] = {}
     if statements is not None:
-        out += b',"extensions":' + orjson.dumps({"sqlStatements": statements})
+        extensions["sqlStatements"] = statements
+    if names:
+        extensions["names"] = names
+    if extensions:
+        out += b',"extensions":' + orjson.dumps(extensions)
     return out + b"}"
 
 

@@ -78,7 +78,7 @@ async def pinned_context(ctx: Context) -> AsyncIterator[Context]:
             pool=ctx.pool,
             db=db,
             loaders=Loaders(db),
-            names=NameResolver(db, ctx.name_cache),
+            names=NameResolver(db, ctx.name_cache, ctx.names.report),  # one extensions.names
             token=ctx.token,
             request_id=ctx.request_id,
             count_sql=ctx.count_sql,
