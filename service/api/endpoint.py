@@ -42,7 +42,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from service.api import graphiql
+from service.api import graphiql, persisted
 from service.api.documents import ParsedDocuments
 from service.api.inputs import InputTooLarge, Limits, check_arguments
 from service.config import Settings
@@ -161,7 +161,9 @@ class GraphQLParams:
 def params_from_mapping(raw: Mapping[str, Any]) -> GraphQLParams:
     """Check the four request parameters' types; any other key is ignored, as the spec allows."""
     query = raw.get("query")
-    if query is None or query == "":
+    if query in (None, "") and persisted.requested(raw.get("extensions")):
+        query = ""  # its text comes from the store (service.api.persisted)
+    elif query is None or query == "":
         raise RequestError(400, "No GraphQL query found in the request.")
     if not isinstance(query, str):
         raise RequestError(400, "The 'query' parameter must be a string.")
@@ -455,6 +457,7 @@ class GraphQLEndpoint:
         # executors a request may pick with FORCE_PATH_HEADER (empty: the header is ignored)
         self.forceable = dict(forceable or {})
         self.limits = Limits.from_settings(settings)
+        self.persisted = persisted.PersistedQueries()  # Apollo's automatic persisted queries
         self.documents = (
             ParsedDocuments(schema._schema, settings.max_tokens) if schema is not None else None
         )
@@ -484,8 +487,12 @@ class GraphQLEndpoint:
             return request_error_response(error, APPLICATION_JSON, request_id)
         try:
             params, operations = await self._read(request, is_get)
+            params = self.persisted.resolve(params)
         except RequestError as error:
             return request_error_response(error, chosen, request_id)
+        except persisted.PersistedQueryError as error:
+            answer = RequestError(error.status, error.message, error.code)
+            return request_error_response(answer, chosen, request_id)
         graphql_operation(request, self.documents, params)  # the metrics' operation label
         try:
             context = self.make_context(request, self.settings)
