@@ -69,7 +69,7 @@ WORDS = 1  # only somewhere in it: "Joe" in "Joe Biden", a first name and patron
 SIMILAR = 0  # no form matches; the clearly closest one (fuzzy)
 SUGGESTION = -1  # no form matches and none is clearly closest: only a "did you mean"
 
-_FITS = {NAME: "name", SURNAME: "surname"}
+_FITS = {NAME: "a name form", SURNAME: "the surname"}
 
 
 @dataclass(frozen=True)
@@ -280,7 +280,8 @@ def decide(kind: str, type_name: str, name: str, argument: str, found: list[Matc
     note: dict[str, Any] = {"argument": argument, "kind": kind, "name": name}
     if not found or found[0].fit == SUGGESTION:
         suggestions = [_described(type_name, m) for m in found]
-        hint = " or ".join(repr(s["name"]) for s in suggestions)
+        named = [repr(s["name"]) for s in suggestions]
+        hint = ", ".join(named[:-1]) + " or " + named[-1] if len(named) > 1 else "".join(named)
         message = f"No {kind} is known by the name {name!r}" + (
             f"; did you mean {hint}?" if hint else "."
         )
@@ -300,7 +301,7 @@ def decide(kind: str, type_name: str, name: str, argument: str, found: list[Matc
         raise _ambiguous(kind, name, argument, listed, len(others) - len(listed))
     runner_up = max(m.statements or 0 for m in others)
     reason = (
-        f"{name!r} is the {_FITS[chosen.fit]} of {chosen.name!r}, who has {chosen.statements}"
+        f"{name!r} is {_FITS[chosen.fit]} of {chosen.name!r}, who has {chosen.statements}"
         f" statements: at least {MIN_STATEMENTS}, and at least {DOMINANCE} times as many as"
         f" any other candidate (next: {runner_up}). Use a fuller name or an id for another."
     )
