@@ -64,6 +64,18 @@ def test_help_lists_the_environment() -> None:
         assert name in out
 
 
+def test_serve_help_names_the_deploy_options() -> None:
+    out = run("serve", "--help").stdout
+    assert "--no-migrate" in out and "--workers N" in out
+
+
+@pytest.mark.parametrize("workers", ["0", "many", "65"])
+def test_bad_worker_count_is_refused_before_starting(workers: str) -> None:
+    result = run("serve", "--workers", workers, env={"DATABASE_URL": "postgresql://u@h/d"})
+    assert result.returncode == 2
+    assert "--workers" in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("name", "value"), [("PORT", "http"), ("LOAD_SAMPLE", "perhaps"), ("DATABASE_URL", "nope")]
 )
