@@ -423,7 +423,14 @@ def _migrate(settings: Settings, url: str) -> str | None:
     from service import database
     from service.storage import migrate
 
-    # The lock is a session lock: a pooler in transaction mode would hand the session on.
+    # The lock is a session lock: a pooler in transaction mode would hand the session on, and
+    # an unlock sent through it could reach another server connection, leaving the lock held.
+    if settings.behind_pooler and not settings.database_direct_url:
+        raise CommandError(
+            f"migrations hold a session lock, which DATABASE_POOLER={settings.database_pooler} "
+            "does not keep. Fix: set DATABASE_DIRECT_URL to the primary without the pooler "
+            "(or serve with --no-migrate and run `python -m service migrate` against it)"
+        )
     target = database.direct_url(settings, url)
     if target != url:
         asyncio.run(database.wait_until_reachable(target, settings.db_connect_timeout))

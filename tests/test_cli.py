@@ -76,6 +76,16 @@ def test_bad_worker_count_is_refused_before_starting(workers: str) -> None:
     assert "--workers" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_migrating_through_a_pooler_needs_the_direct_url(database_url: str) -> None:
+    """The migration lock is a session lock: through a transaction pooler it could leak."""
+    result = run("migrate", env={"DATABASE_URL": database_url, "DATABASE_POOLER": "pgbouncer"})
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and "DATABASE_DIRECT_URL" in result.stderr
+    direct = {"DATABASE_URL": database_url, "DATABASE_POOLER": "pgbouncer"}
+    direct["DATABASE_DIRECT_URL"] = database_url
+    assert run("migrate", env=direct).returncode == 0
+
+
 @pytest.mark.parametrize(
     ("name", "value"), [("PORT", "http"), ("LOAD_SAMPLE", "perhaps"), ("DATABASE_URL", "nope")]
 )
