@@ -2,13 +2,16 @@
 
 Resolving a name argument costs one to three SQL statements; the same names come back in
 request after request. ``NameCache`` keeps what ``NameResolver`` looked up for a (kind, name)
-(the list of matches, so an ambiguous name is still reported per request) and
+(the list of matches, with their statement counts when several compete, so an ambiguous
+name is still reported, and a dominant one explained, per request) and
 ``NameListener`` keeps it correct across processes:
 
 - every write that can change a look-up's answer notifies ``NAMES_CHANNEL`` when it commits
   (``service.storage.notifications``); the listener's own connection LISTENs and clears the
-  cache on each notification; in-process writes also clear it directly after commit
-  (``Context.forget``), so a mutation's own client reads its write at once;
+  cache on each notification (a session of its own on the primary: DATABASE_DIRECT_URL when
+  set, since a transaction pooler would hand the LISTEN's session to others; behind a pooler
+  without it there is no listener and so no cache); in-process writes also clear it directly
+  after commit (``Context.forget``), so a mutation's own client reads its write at once;
 - the cache serves and stores only while the listener is known to be connected; losing the
   connection (or not getting one) clears and bypasses it until a new LISTEN is in place;
 - every clear bumps a generation: a look-up that started under an older generation may have
