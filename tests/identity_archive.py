@@ -97,10 +97,38 @@ def _holder_on(office: str, day: dt.date) -> str | None:
     return None
 
 
+SYLLABLES = ["zor", "quib", "mar", "chet", "vel", "dra", "kun", "sel", "tor", "bax", "lim", "oro"]
+
+
+def _rare_surnames(rng: random.Random, count: int) -> list[str]:
+    """Surnames nobody else in the archive has: made of syllables, so no real name is used."""
+    names: set[str] = set()
+    while len(names) < count:
+        names.add("".join(rng.sample(SYLLABLES, 3)).capitalize())
+    return sorted(names)
+
+
 def make_people(rng: random.Random, count: int) -> list[Person]:
-    """Distinct people: every surname is shared by several of them."""
+    """Distinct people: every common surname is shared by several of them, and each rare
+    surname by exactly two, decades apart (the 1980s official and the 2020s one)."""
     people: list[Person] = []
     seen: set[tuple[str, str]] = set()
+    for surname in _rare_surnames(rng, count // 10):
+        pair = rng.sample(GIVEN, 2)  # two people, two first names
+        for given, start in zip(
+            pair, (rng.randint(1985, 1995), rng.randint(2012, 2020)), strict=True
+        ):
+            seen.add((given, surname))
+            people.append(
+                Person(
+                    key=f"p{len(people)}",
+                    given=given,
+                    surname=surname,
+                    publisher=rng.choice(PUBLISHERS),
+                    years=(start, start + rng.randint(1, 4)),
+                    team=rng.randrange(max(count // 20, 1)),
+                )
+            )
     while len(people) < count:
         given, surname = rng.choice(GIVEN), rng.choice(SURNAMES)
         if (given, surname) in seen:

@@ -137,7 +137,10 @@ def better_display_name(current: str, offered: str) -> bool:
 # ---------------------------------------------------------------- evidence (pure)
 
 # How far from a person's known activity an event may be and still be "the same period".
-PERIOD = dt.timedelta(days=3 * 365)
+PERIOD = dt.timedelta(days=2 * 365)
+# Persons of the document a candidate must have met in the period: one colleague in common is
+# chance in a busy office (a spokesman meets everyone); two is a team.
+CO_PARTICIPANTS = 2
 
 
 @dataclass
@@ -173,8 +176,8 @@ def evidence(
     partners: set[int],
 ) -> list[str]:
     """Reasons, strongest first, to take a stored person for a name that alone does not
-    decide: the same office or title at the date, a co-participant, the same source and
-    period. Empty when nothing agrees."""
+    decide: the same office or title at the date, co-participants of the period (two of this
+    document's persons met before), the same source and period. Empty when nothing agrees."""
     if history is None:
         return []
     found = []
@@ -184,7 +187,7 @@ def evidence(
         if key in wanted and _near(wanted[key] or context.day, start, end):
             found.append(f"office:{office}")
             break
-    if history.partners & partners:
+    if len(history.partners & partners) >= CO_PARTICIPANTS:
         found.append("co-participant")
     if context.source is not None and any(
         source == context.source and _near(context.day, start, end)
@@ -203,8 +206,8 @@ def strong(reasons: Sequence[str]) -> bool:
 
 def decides(reasons: Sequence[str]) -> bool:
     """Evidence enough for a name that alone does not decide: the same office at the date,
-    or two kinds that agree (a co-participant of the period, and the same source and
-    period). The same source and period alone never decides: many share a surname there."""
+    or two kinds that agree (co-participants of the period, and the same source and period).
+    The same source and period alone never decides: many share a surname there."""
     return any(r.startswith("office:") for r in reasons) or (
         "co-participant" in reasons and any(r.startswith("source:") for r in reasons)
     )
