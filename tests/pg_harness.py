@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import inspect
 import json
 import os
 import shutil
@@ -240,8 +239,7 @@ def read_only_live_server(settings: Settings) -> LiveServer:
     from service.app import create_app
 
     server = LiveServer(settings)
-    if "run_migrations" in inspect.signature(create_app).parameters:
-        server.server.config.app = create_app(settings, run_migrations=False)
+    server.server.config.app = create_app(settings, run_migrations=False)
     return server.__enter__()
 
 
