@@ -119,7 +119,7 @@ class ObservabilityMiddleware:
         now = time.monotonic()
         if now - self.pool_sampled >= POOL_SAMPLE_SECONDS:  # /metrics samples it too
             self.pool_sampled = now
-            obs.record_pool(getattr(scope.get("app").state, "pool", None))
+            obs.record_pool(getattr(getattr(scope.get("app"), "state", None), "pool", None))
 
     def _child(self, metric: Any, *labels: str) -> Any:
         """metric.labels(*labels), remembered: prometheus_client's look-up (a lock, checks)
