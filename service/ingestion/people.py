@@ -134,6 +134,8 @@ class Registry:
         self.persons: list[Person] = []
         # Indexes, so that a page of many names is resolved in linear time.
         self._by_surname: dict[str, list[Person]] = {}
+        # full names with their spaces taken out: a label printed "VladimirPutin"
+        self._run_together: dict[str, list[Person]] = {}
         self._by_reference: dict[int, Person] = {}
 
     def _new(self, name: list[str]) -> Person | None:
@@ -144,6 +146,7 @@ class Registry:
         person = Person(forms=[name])
         self.persons.append(person)
         self._by_surname.setdefault(person.surname, []).append(person)
+        self._note_form(person, name)
         return person
 
     # ------------------------------------------------------------ adding names
@@ -170,6 +173,7 @@ class Registry:
                 return None
         if name not in person.forms:
             person.forms.append(name)
+            self._note_form(person, name)
         person.add_title(title)
         person.add_alias(alias)
         self._attach_reference(person, name, title)
@@ -192,6 +196,12 @@ class Registry:
             candidates = titled or candidates
         if len(candidates) > 1:
             return None  # two people share the surname: better unresolved than wrong
+        if not candidates and len(name) == 1:
+            joined = {id(p): p for p in self._run_together.get(surname, ())}
+            if len(joined) == 1:  # "VladimirPutin": a full name with its space lost
+                person = next(iter(joined.values()))
+                person.add_alias(alias)
+                return person
         if candidates:
             person = candidates[0]
         elif create:
@@ -202,10 +212,16 @@ class Registry:
             return None
         if name not in person.forms:
             person.forms.append(name)
+            self._note_form(person, name)
         person.add_title(title)
         person.add_alias(alias)
         self._attach_reference(person, name, title)
         return person
+
+    def _note_form(self, person: Person, name: list[str]) -> None:
+        if len(name) > 1:
+            key = "".join(_fold_tokens(name))
+            self._run_together.setdefault(key, []).append(person)
 
     def by_title(self, title: str) -> Person | None:
         """The one person holding an office ("THE PRESIDENT" -> the President of the page)."""
