@@ -1,4 +1,4 @@
-"""`python -m bench {synthetic,load,compare,ingest,termstats,all}` (no command: all).
+"""`python -m bench {synthetic,load,scale,compare,ingest,termstats,all}` (no command: all).
 
 See bench/README.md.
 """
@@ -16,6 +16,8 @@ from bench import db, ingest, load, report, synthetic, termstats
 DEFAULT_DATABASE = "bench_synthetic"
 DEFAULT_STATEMENTS = 200_000
 DEFAULT_SEED = 20061204
+SCALE_DATABASE = "bench_1m"
+SCALE_STATEMENTS = 1_000_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--rebuild", action="store_true", help="regenerate even if up to date")
     load.add_arguments(p)
+    p = commands.add_parser(
+        "scale",
+        help="the service alone at 1,000,000 statements: the load queries plus a common word's "
+        "search and counts by month",
+    )
+    common(p)
+    p.add_argument("--rebuild", action="store_true", help="regenerate even if up to date")
+    load.add_arguments(p)
+    p.set_defaults(
+        database=SCALE_DATABASE,
+        statements=SCALE_STATEMENTS,
+        queries=",".join(load.QUERIES + load.SCALE_QUERIES),
+    )
     p = commands.add_parser("compare", help="the load test against the service and PostGraphile")
     common(p)
     p.add_argument("--rebuild", action="store_true", help="regenerate even if up to date")
@@ -114,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         synthetic_command(args)
     elif args.command == "load":
         load.run(args, ["service"])
+    elif args.command == "scale":
+        load.run(args, ["service"], kind="scale")
     elif args.command == "compare":
         load.run(args, ["service", "postgraphile"])
     elif args.command == "ingest":

@@ -28,13 +28,20 @@ from bench.sqlcount import StatementLog, set_logging
 REPO = Path(__file__).resolve().parents[1]
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 QUERIES = ("mission", "events", "search")
+# Service-only queries (PostGraphile has no equivalent): the issue-15 probes at 1M statements.
+SCALE_QUERIES = ("search_common", "counts_month")
 TITLES = {
     "mission": 'statements(speaker:"Nazarbayev", topic:"Afghanistan") with speaker, event, '
     "figures, topics",
     "events": "events(first:20) with statements(first:10) and speakers",
     "search": 'search("energy security", first:20) with rank, highlight, speaker, event',
+    "search_common": 'search("Russia", first:20) with rank, highlight, speaker, event (a word '
+    "in ~18% of statements)",
+    "counts_month": "statementCounts(groupBy: MONTH) { key label count } over every statement",
 }
 P99_TARGET_MS = 250.0
+# `scale` (1M statements) targets per query, from issue 15; the others keep P99_TARGET_MS.
+SCALE_P99_TARGETS_MS = {"search": 150.0, "search_common": 300.0, "counts_month": 300.0}
 # PostgreSQL connections per server: the service's DB_POOL_SIZE default, given to PostGraphile too.
 DEFAULT_POOL_SIZE = 10
 SQL_COUNT_HEADER = "X-Debug-Sql-Count"
@@ -257,8 +264,8 @@ async def corpus_facts(database_url: str) -> dict[str, Any]:
     return dict(row)
 
 
-def run(args: argparse.Namespace, targets: list[str]) -> Path:
-    """The ``load`` (service only) and ``compare`` (service and PostGraphile) commands."""
+def run(args: argparse.Namespace, targets: list[str], kind: str | None = None) -> Path:
+    """The ``load`` and ``scale`` (service only) and ``compare`` (with PostGraphile) commands."""
     opts = Options(
         duration=args.duration,
         warmup=args.warmup,
@@ -268,7 +275,7 @@ def run(args: argparse.Namespace, targets: list[str]) -> Path:
         queries=tuple(q for q in args.queries.split(",") if q),
         pool_size=args.pool_size,
     )
-    unknown = set(opts.queries) - set(QUERIES)
+    unknown = set(opts.queries) - set(QUERIES + (SCALE_QUERIES if targets == ["service"] else ()))
     if unknown:
         raise SystemExit(f"unknown queries: {', '.join(sorted(unknown))}")
     makers = {
@@ -303,7 +310,8 @@ def run(args: argparse.Namespace, targets: list[str]) -> Path:
         if "postgraphile" in targets and not args.keep_peer_functions:
             asyncio.run(peer.remove_from_database(database_url))
         data = {
-            "kind": "compare" if len(targets) > 1 else "load",
+            "kind": kind or ("compare" if len(targets) > 1 else "load"),
+            "p99_targets_ms": p99_targets(kind, opts.queries),
             "command": report.command_line(),
             "server": server.description,
             "database": {"name": args.database, **facts},
@@ -322,6 +330,11 @@ def run(args: argparse.Namespace, targets: list[str]) -> Path:
     path = report.write(kind, data, markdown(data))
     print(f"wrote {path}")
     return path
+
+
+def p99_targets(kind: str | None, queries: tuple[str, ...]) -> dict[str, float]:
+    own = SCALE_P99_TARGETS_MS if kind == "scale" else {}
+    return {q: own.get(q, P99_TARGET_MS) for q in queries}
 
 
 def aggregate(rounds: list[dict[str, Any]], probes: dict[str, Any]) -> dict[str, Any]:
@@ -393,8 +406,12 @@ def _sql(s: dict[str, Any]) -> str:
 def markdown(data: dict[str, Any]) -> str:
     o, d = data["options"], data["database"]
     compare = data["kind"] == "compare"
+    targets = data.get("p99_targets_ms") or p99_targets(None, o["queries"])
     lines = [
-        f"# {'Service vs PostGraphile' if compare else 'Load benchmark'}",
+        "# "
+        + {"compare": "Service vs PostGraphile", "scale": "The service at scale"}.get(
+            data["kind"], "Load benchmark"
+        ),
         "",
         f"Command: `{data['command']}`",
         "",
@@ -414,7 +431,7 @@ def markdown(data: dict[str, Any]) -> str:
         "req/s",
         "p50 ms",
         "p99 ms",
-        f"p99 < {P99_TARGET_MS:g} ms",
+        "p99 target ms",
         "errors",
         "SQL/request",
         "CPU ms/request: server + PostgreSQL",
@@ -434,7 +451,7 @@ def markdown(data: dict[str, Any]) -> str:
                     f"{s['requests_per_s']:.1f}",
                     f"{s['p50_ms']:.1f}",
                     f"{s['p99_ms']:.1f}",
-                    "yes" if s["p99_ms"] < P99_TARGET_MS else "**no**",
+                    f"{targets[query]:g}: " + ("yes" if s["p99_ms"] < targets[query] else "**no**"),
                     f"{s['errors']} ({s['socket_errors']}/{s['non_2xx']}/{s['graphql_errors']})",
                     _sql(s),
                     *_profile(s),

@@ -35,7 +35,7 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,12 @@ STOP_TIMEOUT = 30.0
 LOG_ROTATE_BYTES = 10_000_000
 PR_SET_PDEATHSIG = 1
 BINARY_CACHE = Path("/var/cache/transcripts-service")
+MIB = 1024 * 1024
+# cgroup v2 and v1 memory limits: inside a container the machine's RAM is not ours to size by.
+CGROUP_MEMORY_LIMITS = (
+    Path("/sys/fs/cgroup/memory.max"),
+    Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+)
 
 
 class EmbeddedPostgresError(RuntimeError):
@@ -94,13 +100,22 @@ class EmbeddedPostgres:
     sends the parent-death signal when the *thread* that spawned the server exits.
     """
 
-    def __init__(self, data_dir: Path | str, *, durable: bool = True) -> None:
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        durable: bool = True,
+        server_settings: Mapping[str, str] | None = None,
+    ) -> None:
+        """``server_settings``: PostgreSQL settings given on its command line, over the memory
+        settings sized from the machine (``memory_settings``)."""
         self.data_dir = Path(data_dir).expanduser().absolute()
         self.pgdata = self.data_dir / "pgdata"
         self.log_path = self.data_dir / "postgres.log"
         self.lock_path = self.data_dir / "embedded-pg.lock"
         self.state_path = self.data_dir / "embedded-pg.json"
         self.durable = durable
+        self.server_settings = dict(server_settings or {})
         self._lock_fd: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._port: int | None = None
@@ -396,8 +411,15 @@ class EmbeddedPostgres:
             "logging_collector": "off",
             "log_destination": "stderr",
         }
+        configured = configured_settings(self.pgdata)
+        options.update(
+            (name, value)
+            for name, value in memory_settings(machine_memory()).items()
+            if name not in configured  # ALTER SYSTEM wins over our sizing
+        )
         if not self.durable:
             options.update(fsync="off", synchronous_commit="off", full_page_writes="off")
+        options.update(self.server_settings)
         command = [str(binaries.postgres), "-D", str(self.pgdata)]
         for key, value in options.items():
             command += ["-c", f"{key}={value}"]
@@ -451,6 +473,55 @@ class EmbeddedPostgres:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def machine_memory() -> int:
+    """Bytes of memory this process may use: the machine's RAM, or its cgroup's limit if lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for path in CGROUP_MEMORY_LIMITS:
+        with contextlib.suppress(OSError, ValueError):
+            total = min(total, int(path.read_text().strip()))  # "max": no limit (ValueError)
+    return total
+
+
+def memory_settings(total: int) -> dict[str, str]:
+    """PostgreSQL memory settings for a machine with ``total`` bytes, PostgreSQL's defaults as
+    floors.
+
+    Why: the defaults (128 MB shared_buffers, 4 MB work_mem) suit a tiny machine; at a million
+    statements the working set no longer fits, sorts spill to disk, and the planner, told the
+    cache is 4 GB, misjudges index scans. The usual rules of thumb (pgtune, the PostgreSQL
+    wiki), with caps because this server shares the machine with the service and others:
+    shared_buffers a quarter of memory (at most 4 GB), effective_cache_size a half (a
+    planner estimate, nothing is allocated), work_mem 1/256 per sort or hash (4-64 MB: the
+    pool's 10 connections times a few operations each stay well under a tenth), and
+    maintenance_work_mem 1/16 (64 MB - 1 GB) for index builds and vacuum.
+    """
+    mib = total // MIB
+
+    def sized(share: int, low: int, high: int) -> str:
+        return f"{max(low, min(high, mib // share))}MB"
+
+    return {
+        "shared_buffers": sized(4, 128, 4096),
+        "effective_cache_size": sized(2, 512, 65536),
+        "work_mem": sized(256, 4, 64),
+        "maintenance_work_mem": sized(16, 64, 1024),
+    }
+
+
+def configured_settings(pgdata: Path) -> set[str]:
+    """Names an operator set with ALTER SYSTEM (postgresql.auto.conf): those win over ours.
+
+    postgresql.conf is not read: initdb writes its own shared_buffers there.
+    """
+    names = set()
+    with contextlib.suppress(OSError):
+        for line in (pgdata / "postgresql.auto.conf").read_text().splitlines():
+            setting = re.match(r"\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=", line)
+            if setting:
+                names.add(setting.group(1).lower())
+    return names
 
 
 def server_url(port: int, password: str, database: str = "postgres") -> str:

@@ -20,6 +20,8 @@ from service.embedded_pg import (
     EmbeddedPostgres,
     EmbeddedPostgresError,
     ensure_database,
+    machine_memory,
+    memory_settings,
     process_alive,
 )
 
@@ -201,3 +203,65 @@ def test_missing_binaries_name_the_fix(public_tmp: Path) -> None:
     )
     assert "binaries not found" in result.stdout
     assert "make install" in result.stdout
+
+
+# -- memory sized from the machine --------------------------------------------------------------
+
+GIB = 1024**3
+
+
+def _mb(value: str) -> int:
+    assert value.endswith("MB"), value
+    return int(value[:-2])
+
+
+def test_memory_settings_scale_with_the_machine_within_caps() -> None:
+    small, laptop, large = (memory_settings(n * GIB) for n in (1, 16, 256))
+    # PostgreSQL's own defaults are the floor on a small machine
+    assert _mb(small["shared_buffers"]) == 256 and _mb(small["work_mem"]) == 4
+    assert _mb(memory_settings(256 * 1024**2)["shared_buffers"]) == 128
+    # a quarter of memory for shared_buffers, half as the planner's cache estimate
+    assert _mb(laptop["shared_buffers"]) == 4096 and _mb(laptop["effective_cache_size"]) == 8192
+    assert _mb(laptop["work_mem"]) == 64 and _mb(laptop["maintenance_work_mem"]) == 1024
+    # capped: a big machine is shared with the service and other tenants
+    assert _mb(large["shared_buffers"]) == 4096 and _mb(large["work_mem"]) == 64
+    for name in small:
+        assert _mb(small[name]) <= _mb(laptop[name]) <= _mb(large[name]), name
+
+
+async def _memory_in_mb(url: str) -> dict[str, int]:
+    """Each memory setting as the running server has it, in MB (SHOW's units vary)."""
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT name, pg_size_bytes(current_setting(name)) AS bytes"
+            " FROM pg_settings WHERE name = ANY($1::text[])",
+            ["shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem"],
+        )
+    finally:
+        await conn.close()
+    return {r["name"]: r["bytes"] // (1024 * 1024) for r in rows}
+
+
+async def test_server_runs_with_memory_sized_from_this_machine(server: EmbeddedPostgres) -> None:
+    expected = memory_settings(machine_memory())
+    assert await _memory_in_mb(server.url) == {k: _mb(v) for k, v in expected.items()}
+
+
+async def test_alter_system_and_explicit_settings_win_over_the_sizing(public_tmp: Path) -> None:
+    pg = EmbeddedPostgres(public_tmp / "data", durable=False, server_settings={"work_mem": "7MB"})
+    pg.start()
+    try:
+        conn = await asyncpg.connect(pg.url)
+        try:
+            await conn.execute("ALTER SYSTEM SET shared_buffers = '144MB'")
+        finally:
+            await conn.close()
+        pg.stop()
+        pg.start()
+        found = await _memory_in_mb(pg.url)
+    finally:
+        pg.stop()
+    assert found["work_mem"] == 7 and found["shared_buffers"] == 144
+    sized = memory_settings(machine_memory())
+    assert found["effective_cache_size"] == _mb(sized["effective_cache_size"])

@@ -292,28 +292,83 @@ SEARCH_HEADLINE_OPTIONS = (
 )
 
 
+# Ranking needs every candidate's tsvector, and PostgreSQL has no index that returns matches
+# best first (RUM is not available), so ranking all matches costs time in proportion to how
+# many there are: "Russia" at 1M statements is 174,000 of them. A search ranks at most the
+# SEARCH_RANKED most recent matches instead (DATE_DESC order, as `statements` lists them);
+# a search matching no more than that ranks every match, exactly as before the cap.
+SEARCH_RANKED = 1000
+# Two ways to find the SEARCH_RANKED most recent matches, chosen per query from the share of
+# the SEARCH_SAMPLE newest statements that match (d): read statements newest first until
+# enough match (costs SEARCH_RANKED / d rows), or fetch every match through the GIN index and
+# keep the newest (costs d * all statements). The first is chosen when it is the cheaper, i.e.
+# d >= sqrt(SEARCH_RANKED * SEARCH_READ_COST / statements); reading a row along the date index
+# costs about half of fetching a match through the bitmap (SEARCH_READ_COST, measured on
+# the 1M bench corpus). Either way the candidates are the same rows; only the cost differs:
+# at worst about sqrt(SEARCH_RANKED * statements) matches' worth (32,000 at 1M), not every
+# match. The sample can mislead for a word common in the past and absent from the newest
+# statements: that search fetches all its matches, as every search did before the cap.
+SEARCH_SAMPLE = 500
+SEARCH_READ_COST = 0.5
+
+
+def search_tsquery(query: str) -> str:
+    """The query text's tsquery, computed once per statement (an InitPlan, not once per row)."""
+    return f"(SELECT websearch_to_tsquery('english_unaccent', {query}))"
+
+
+def search_page_sql(query: str, filters: Sequence[str], offset: str, limit: str) -> str:
+    """SELECT id, rank, q of one page of search results, best first (rank DESC, id).
+
+    ``query``, ``offset`` and ``limit`` are parameter references; ``filters`` conditions on
+    ``statement s``. Both read paths use this, so they rank the same candidates. Each way of
+    finding candidates is fenced (OFFSET 0) so its plan is fixed by the SQL's shape and the
+    choice between them is made while executing (one-time filters on the sample): the plan is
+    the same whatever the query text, so it may be planned generically. The newest-first
+    branch has no ORDER BY over its fence on purpose: the fenced rows come in index order, and
+    an outer sort would make PostgreSQL plan the fenced scan for reading every row.
+    """
+    q = search_tsquery(query)
+    recent = STATEMENT_ORDER["DATE_DESC"]
+    matching = f"s.search @@ {q}{_and(filters)}"
+    statements = "(SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = 'statement'::regclass)"
+    newest = "(SELECT newest FROM g)"
+    return (
+        f"WITH g AS MATERIALIZED (SELECT x.matched > 0 AND x.matched >= x.sampled"
+        f" * sqrt({SEARCH_RANKED * SEARCH_READ_COST} / {statements}) AS newest"
+        f" FROM (SELECT count(*) AS sampled, count(*) FILTER (WHERE {matching}) AS matched"
+        f" FROM (SELECT * FROM statement s ORDER BY {recent} LIMIT {SEARCH_SAMPLE}) s) x),"
+        f" c AS ((SELECT s.id, s.search FROM (SELECT * FROM statement s ORDER BY {recent}"
+        f" OFFSET 0) s WHERE {newest} AND {matching} LIMIT {SEARCH_RANKED})"
+        " UNION ALL (SELECT s.id, s.search FROM (SELECT s.id, s.search, s.spoken_on, s.event_id,"
+        f" s.sequence FROM statement s WHERE {matching} OFFSET 0) s WHERE NOT {newest}"
+        f" ORDER BY {recent} LIMIT {SEARCH_RANKED}))"
+        " SELECT c.id, ts_rank_cd(c.search, x.q, 1) AS rank, x.q"
+        f" FROM c CROSS JOIN (SELECT {q} AS q) x ORDER BY rank DESC, c.id"
+        f" OFFSET {offset} LIMIT {limit}"
+    )
+
+
 async def search(db: Db, query: str, c: StatementCriteria, offset: int, limit: int) -> Rows:
-    """Best match first. Ranking touches every match; the headline only the page's rows.
+    """Best match first among the SEARCH_RANKED most recent matches; the headline only for the
+    page's rows.
 
     The text is HTML-escaped before ts_headline so the only markup in a highlight is <mark>.
     """
     p = Params(query, SEARCH_HEADLINE_OPTIONS)
-    conditions = _and(statement_conditions(c, p))
+    page = search_page_sql("$1", statement_conditions(c, p), p(offset), p(limit))
     return await db.fetch(
         f"SELECT {STATEMENT_COLUMNS}, r.rank,"
         "  ts_headline('english_unaccent',"
         "   replace(replace(replace(s.text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),"
         "   r.q, $2) AS highlight"
-        " FROM (SELECT s.id, ts_rank_cd(s.search, q, 1) AS rank, q"
-        "       FROM statement s, websearch_to_tsquery('english_unaccent', $1) AS q"
-        f"      WHERE s.search @@ q{conditions}"
-        f"      ORDER BY rank DESC, s.id OFFSET {p(offset)} LIMIT {p(limit)}) r"
-        " JOIN statement s ON s.id = r.id ORDER BY r.rank DESC, s.id",
+        f" FROM ({page}) r JOIN statement s ON s.id = r.id ORDER BY r.rank DESC, s.id",
         *p.values,
     )
 
 
 async def count_search(db: Db, query: str, c: StatementCriteria) -> int:
+    """Every match, not only the ranked ones: the count reads them all (GIN, then the heap)."""
     p = Params(query)
     conditions = _and(statement_conditions(c, p))
     rows = await db.fetch(
@@ -357,29 +412,47 @@ STATEMENT_GROUPINGS = {
         "ev.id, ev.title",
         "count(*) DESC, min(ev.date) DESC NULLS LAST, ev.id DESC",
     ),
-    "MONTH": (
-        "to_char(s.spoken_on, 'YYYY-MM')",
-        "to_char(s.spoken_on, 'FMMonth YYYY')",
-        "",
-        "1, 2",
-        "1",
-    ),
-    "YEAR": ("to_char(s.spoken_on, 'YYYY')", "to_char(s.spoken_on, 'YYYY')", "", "1, 2", "1"),
 }
+# Periods: (date_trunc unit, key format, label format). Statements are counted per day first
+# (the bare column), the days summed per period, and only the periods formatted: to_char per
+# row cost most of the statement's time at 1M rows. Without a filter the days come from
+# statement_day_count (migration 0010: kept by triggers), not from reading every statement.
+STATEMENT_PERIODS = {
+    "MONTH": ("month", "YYYY-MM", "FMMonth YYYY"),
+    "YEAR": ("year", "YYYY", "YYYY"),
+}
+
+
+def statement_counts_sql(c: StatementCriteria, grouping: str, p: Params) -> str:
+    """SELECT key, label, count per group, in the order charts show them."""
+    conditions = statement_conditions(c, p)
+    if grouping in STATEMENT_PERIODS:
+        unit, key, label = STATEMENT_PERIODS[grouping]
+        if conditions:
+            where = _where([*conditions, "s.spoken_on IS NOT NULL"])
+            days = (
+                "SELECT s.spoken_on AS day, count(*) AS n FROM statement s"
+                f" {where} GROUP BY s.spoken_on"
+            )
+        else:
+            days = "SELECT day, n FROM statement_day_count"
+        return (
+            f"SELECT to_char(g.period, '{key}') AS key, to_char(g.period, '{label}') AS label,"
+            f" g.count FROM (SELECT date_trunc('{unit}', d.day::timestamp) AS period,"
+            f" sum(d.n)::bigint AS count FROM ({days}) d GROUP BY 1 HAVING sum(d.n) > 0) g"
+            " ORDER BY g.period"
+        )
+    key, label, join, group_by, order_by = STATEMENT_GROUPINGS[grouping]
+    return (
+        f"SELECT {key} AS key, {label} AS label, count(*) AS count FROM statement s {join}"
+        f" {_where(conditions)} GROUP BY {group_by} ORDER BY {order_by}"
+    )
 
 
 async def statement_counts(db: Db, c: StatementCriteria, grouping: str) -> Rows:
     """(key, label, count) per group; statements without a speaker/date fall in no group."""
-    key, label, join, group_by, order_by = STATEMENT_GROUPINGS[grouping]
     p = Params()
-    conditions = statement_conditions(c, p)
-    if grouping in ("MONTH", "YEAR"):
-        conditions.append("s.spoken_on IS NOT NULL")
-    return await db.fetch(
-        f"SELECT {key} AS key, {label} AS label, count(*) AS count FROM statement s {join}"
-        f" {_where(conditions)} GROUP BY {group_by} ORDER BY {order_by}",
-        *p.values,
-    )
+    return await db.fetch(statement_counts_sql(c, grouping, p), *p.values)
 
 
 # ------------------------------------------------------------------ events

@@ -65,14 +65,15 @@ from service.storage.queries import (
     FIGURE_ORDER,
     SEARCH_HEADLINE_OPTIONS,
     STATEMENT_COLUMNS,
-    STATEMENT_GROUPINGS,
     STATEMENT_ORDER,
     event_conditions,
     figure_conditions,
     organisation_conditions,
     person_conditions,
+    search_page_sql,
     statement_conditions,
     statement_count_sql,
+    statement_counts_sql,
 )
 
 if TYPE_CHECKING:
@@ -263,28 +264,26 @@ def _root_figures(r: Render, sel: Selection, a: str) -> str:
 
 
 def _root_search(r: Render, sel: Selection, a: str) -> str:
-    """queries.search: rank every match, page by rank, headline only the page's rows."""
+    """queries.search: rank the candidates, page by rank, headline only the page's rows."""
     listing: Listing = r.arg(sel)
     text, criteria = listing.criteria
     stmt = r.stmt
     query = stmt.value(text, "text")
     if listing.page.empty:
-        conditions = " AND false"
+        filters = ["false"]
     else:
         filters = statement_conditions(criteria, stmt.params)
-        conditions = "".join(f" AND {c}" for c in filters)
         stmt.generic_plan = not filters and not _filters_below(sel)
     matches = (
         f"FROM statement s, websearch_to_tsquery('english_unaccent', {query}) AS q"
-        f" WHERE s.search @@ q{conditions}"
+        f" WHERE s.search @@ q{''.join(f' AND {c}' for c in filters)}"
     )
 
     def rows(start: str, limit: str) -> str:
         return (
             f"SELECT {start} + row_number() OVER (ORDER BY x.rank DESC, x.id) AS i,"
             f" x.rank, x.q, {STATEMENT_COLUMNS}"
-            f" FROM (SELECT s.id, ts_rank_cd(s.search, q, 1) AS rank, q {matches}"
-            f" ORDER BY rank DESC, s.id OFFSET {start} LIMIT {limit}) x"
+            f" FROM ({search_page_sql(query, filters, start, limit)}) x"
             " JOIN statement s ON s.id = x.id"
         )
 
@@ -353,11 +352,6 @@ def _root_statement_counts(r: Render, sel: Selection, a: str) -> str:
     if bound is None:
         return "'[]'::json"
     criteria, grouping = bound
-    key, label, join, group_by, order_by = STATEMENT_GROUPINGS[grouping]
-    conditions = statement_conditions(criteria, r.stmt.params)
-    if grouping in ("MONTH", "YEAR"):
-        conditions.append("s.spoken_on IS NOT NULL")
-    where = " WHERE " + " AND ".join(conditions) if conditions else ""
     g = r.stmt.alias("g")
     key_type = GROUP_KEY_TYPE.get(grouping)
     values = {
@@ -370,11 +364,8 @@ def _root_statement_counts(r: Render, sel: Selection, a: str) -> str:
         [(r.stmt.key(c.key, FIELD_NAMES), values[c.name]) for c in sel.children]
     )
     # json_agg takes rows in the order of the sorted subquery (no join above it).
-    return (
-        f"(SELECT coalesce(json_agg({element}), '[]'::json) FROM ("
-        f"SELECT {key} AS key, {label} AS label, count(*) AS count FROM statement s {join}"
-        f"{where} GROUP BY {group_by} ORDER BY {order_by}) {g})"
-    )
+    groups = statement_counts_sql(criteria, grouping, r.stmt.params)
+    return f"(SELECT coalesce(json_agg({element}), '[]'::json) FROM ({groups}) {g})"
 
 
 # ---------------------------------------------------------------- the mapping

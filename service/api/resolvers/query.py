@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -232,7 +232,15 @@ class Query:
     async def search(
         self,
         info: strawberry.Info,
-        query: str,
+        query: Annotated[
+            str,
+            strawberry.argument(
+                description="What to find. A search matching more than"
+                f" {queries.SEARCH_RANKED:,} statements ranks the {queries.SEARCH_RANKED:,} most"
+                " recently spoken of them (so a very common word answers in bounded time) and"
+                " its pages end there; totalCount still counts every match."
+            ),
+        ],
         filter: StatementFilter | None = None,
         first: int | None = None,
         after: str | None = None,
