@@ -30,6 +30,7 @@ from service.storage import migrate
 
 if TYPE_CHECKING:
     from service.api.name_cache import NameListener
+    from service.supervisor import DatabaseSupervisor
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
                     await _load_samples(pool, settings)
                 app.state.pool = pool
                 app.state.read_pool = read_pool
+                app.state.supervisor = _start_supervisor()
                 yield
             finally:
                 if listener is not None:
@@ -70,10 +72,20 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
                 if read_pool is not None:
                     await read_pool.close()
                 await pool.close()
+                if app.state.supervisor is not None:  # after the pool: see its stop()
+                    await app.state.supervisor.stop()
+                    app.state.supervisor = None
                 parsing.shutdown()
 
     async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        """Liveness. With an embedded server it also says how that is (running, restarting,
+        failed); failed (down FAIL_AFTER seconds despite restarts) is a 503, so an orchestrator
+        restarts the process: restarting alone stays 200, the supervisor is on it."""
+        supervisor = request.app.state.supervisor
+        if supervisor is None:
+            return JSONResponse({"status": "ok"})
+        body = {"status": "ok" if supervisor.alive else "failing", "database": supervisor.state}
+        return JSONResponse(body, status_code=200 if supervisor.alive else 503)
 
     async def readyz(request: Request) -> Response:
         pool = getattr(request.app.state, "pool", None)
@@ -85,6 +97,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
             )
         if reason is None:
             return JSONResponse({"status": "ready", "revision": head, **roles})
+        supervisor = request.app.state.supervisor
+        if supervisor is not None and supervisor.reason is not None:
+            reason = supervisor.reason
         body = {"status": "unavailable", "reason": reason, **roles}
         return JSONResponse(body, status_code=503)
 
@@ -119,7 +134,21 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
     app.state.pool = None
     app.state.read_pool = None
     app.state.name_cache = None
+    app.state.supervisor = None
     return app
+
+
+def _start_supervisor() -> DatabaseSupervisor | None:
+    """Restart the embedded PostgreSQL when it dies, if this process owns it (DATABASE_URL
+    unset; `serve --workers N` workers do not: their parent does)."""
+    server = database.owned_server()
+    if server is None:
+        return None
+    from service.supervisor import DatabaseSupervisor
+
+    supervisor = DatabaseSupervisor(server)
+    supervisor.start()
+    return supervisor
 
 
 def _start_name_cache(app: Starlette, url: str | None, settings: Settings) -> NameListener | None:

@@ -63,20 +63,60 @@ def provide_database(settings: Settings, *, exclusive: bool) -> Iterator[str]:
     get DATABASE_DIRECT_URL when set: they hold a session, which a transaction pooler does not
     give.
     """
+    global _owned_server
     if settings.database_url:
         yield settings.database_url if exclusive else direct_url(settings, settings.database_url)
         return
     server = EmbeddedPostgres(settings.data_dir)
+    owner = True
     try:
         admin_url = server.start()
     except DataDirBusy:
         if exclusive:
             raise
         admin_url = server.attach()
+        owner = False
     try:
-        yield ensure_database(admin_url, APP_DATABASE)
+        url = _ensure_database_patiently(admin_url, settings.db_connect_timeout)
+        if owner and exclusive:
+            _owned_server = server
+        yield url
     finally:
+        if _owned_server is server:
+            _owned_server = None
         server.stop()
+
+
+_owned_server: EmbeddedPostgres | None = None
+
+
+def owned_server() -> EmbeddedPostgres | None:
+    """The embedded server this process owns for the service (provide_database, exclusive),
+    which the app's lifespan supervises; None with DATABASE_URL or in a worker process."""
+    return _owned_server
+
+
+# psycopg reports these only in the message (no SQLSTATE before a connection exists).
+_NOT_YET = ("starting up", "not yet accepting connections", "Connection refused")
+
+
+def _ensure_database_patiently(admin_url: str, timeout: float) -> str:
+    """ensure_database, retried while the server is still starting (crash recovery after a
+    kill: "the database system is starting up") rather than failing the start."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return ensure_database(admin_url, APP_DATABASE)
+        except psycopg.OperationalError as exc:
+            if time.monotonic() > deadline or not any(s in str(exc) for s in _NOT_YET):
+                raise DatabaseUnavailable(
+                    f"cannot create the database {APP_DATABASE} on the embedded PostgreSQL "
+                    f"({describe(exc)})"
+                ) from None
+            log.info("embedded PostgreSQL not accepting connections yet; retrying")
+            time.sleep(0.2)
 
 
 async def _codecs(conn: asyncpg.Connection) -> None:

@@ -49,6 +49,7 @@ SUPERUSER = "postgres"
 MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes; keep a margin
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
+ORPHAN_GRACE = 5.0  # seconds backends of a killed server get to notice and exit
 LOG_ROTATE_BYTES = 10_000_000
 PR_SET_PDEATHSIG = 1
 BINARY_CACHE = Path("/var/cache/transcripts-service")
@@ -132,6 +133,11 @@ class EmbeddedPostgres:
         return self._process.pid if self._process is not None else None
 
     @property
+    def exit_status(self) -> int | None:
+        """The server's exit status once it has died (and been reaped); None while it runs."""
+        return self._process.poll() if self._process is not None else None
+
+    @property
     def url(self) -> str:
         """Superuser URL to the maintenance database ``postgres``."""
         if self._port is None or self._password is None:
@@ -141,11 +147,14 @@ class EmbeddedPostgres:
     def start(self) -> str:
         """Become the owner, start the server (initialising it on first use); return ``url``.
 
-        Raises DataDirBusy when another process owns the data directory.
+        Raises DataDirBusy when another process owns the data directory. Called again after the
+        server died (the supervisor: service.supervisor), it starts it again and keeps
+        ownership even when that fails.
         """
         if self.running:
             return self.url
         self._prepare_data_dir()
+        owned_before = self._lock_fd is not None
         self._acquire_lock()
         try:
             binaries = find_binaries()
@@ -162,6 +171,7 @@ class EmbeddedPostgres:
                 )
             self._password = str(state["password"])
             self._wait_for_orphan()
+            self._clear_stale_pid_file()
             self._spawn(binaries, user, preferred_port=self._port or state.get("port"))
             self._write_state(
                 {
@@ -175,7 +185,8 @@ class EmbeddedPostgres:
             )
         except BaseException:
             self._terminate()
-            self._release_lock()
+            if not owned_before:
+                self._release_lock()
             raise
         log.info("embedded PostgreSQL %s ready on port %s", binaries.major, self._port)
         return self.url
@@ -370,6 +381,44 @@ class EmbeddedPostgres:
                     f"`kill {pid}` and start again"
                 )
 
+    def _clear_stale_pid_file(self) -> None:
+        """Remove a postmaster.pid whose server is gone (killed), once no process of it is left.
+
+        PostgreSQL refuses to start while the pid the file names is alive, and after a kill that
+        pid may be a zombie or another process by now. The file also names the old shared memory
+        segment, PostgreSQL's guard against two servers on one cluster: backends of the killed
+        server are given ORPHAN_GRACE seconds to finish, then stopped, and the file is removed
+        only once nothing is attached to that segment.
+        """
+        pid = _postmaster_pid(self.pgdata)
+        if pid is None or _is_postmaster_of(pid, self.pgdata):
+            return
+        deadline = time.monotonic() + ORPHAN_GRACE
+        signals = [signal.SIGQUIT, signal.SIGKILL]
+        while leftovers := _server_processes(self.pgdata):
+            if time.monotonic() > deadline and signals:
+                sig = signals.pop(0)
+                log.warning("stopping processes of the dead PostgreSQL: %s", leftovers)
+                for leftover in leftovers:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(leftover, sig)
+                deadline = time.monotonic() + 2.0
+            elif time.monotonic() > deadline:
+                raise EmbeddedPostgresError(
+                    f"processes {leftovers} of a dead PostgreSQL still run on {self.pgdata}. "
+                    "Fix: kill them and start again"
+                )
+            time.sleep(0.05)
+        attached = _shared_memory_attached(self.pgdata)
+        if attached:
+            raise EmbeddedPostgresError(
+                f"{attached} processes are still attached to the shared memory of the dead "
+                f"PostgreSQL of {self.pgdata}. Fix: stop them (`ipcs -mp`) and start again"
+            )
+        with contextlib.suppress(FileNotFoundError):
+            (self.pgdata / "postmaster.pid").unlink()
+            log.warning("removed the stale postmaster.pid of %s (pid %s is gone)", self.pgdata, pid)
+
     # -- server process ------------------------------------------------------------------------
 
     def _spawn(self, binaries: Binaries, user: ServerUser, preferred_port: Any) -> None:
@@ -449,7 +498,9 @@ class EmbeddedPostgres:
                     f"PostgreSQL exited during start-up (status {code}): "
                     f"{_last_line(_tail(self.log_path))}; full log: {self.log_path}"
                 )
-            if _postmaster_status(self.pgdata, self._port) == "ready":
+            # The pid too: a stale file of a killed server may say "ready" on the same port.
+            pid = _postmaster_pid(self.pgdata)
+            if pid == self._process.pid and _postmaster_status(self.pgdata, self._port) == "ready":
                 return
             time.sleep(0.02)
         self._terminate()
@@ -766,6 +817,32 @@ def _is_postmaster_of(pid: int, pgdata: Path) -> bool:
     except OSError:
         return False
     return process_alive(pid) and str(pgdata).encode() in cmdline
+
+
+def _server_processes(pgdata: Path) -> list[int]:
+    """Pids of PostgreSQL processes working in ``pgdata`` (the server chdirs there)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            if Path(os.readlink(entry / "cwd")) == pgdata and process_alive(int(entry.name)):
+                found.append(int(entry.name))
+    return found
+
+
+def _shared_memory_attached(pgdata: Path) -> int:
+    """Processes attached to the SysV segment postmaster.pid names (line 7: key, shmid)."""
+    lines = _postmaster_lines(pgdata)
+    fields = lines[6].split() if len(lines) >= 7 else []
+    if len(fields) != 2 or not fields[1].isdigit():
+        return 0
+    with contextlib.suppress(OSError):
+        for row in Path("/proc/sysvipc/shm").read_text().splitlines()[1:]:
+            columns = row.split()
+            if len(columns) > 6 and columns[1] == fields[1]:
+                return int(columns[6])
+    return 0
 
 
 def _wait_exit(pid: int, timeout: float) -> bool:

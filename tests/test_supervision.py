@@ -1,0 +1,199 @@
+"""The embedded PostgreSQL is supervised: killed under a running service it comes back by
+itself, with the data; a stale postmaster.pid left by a killed server does not stop a start."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from data_paths import NATO_SEED
+from live_server import free_port
+
+from service.embedded_pg import EmbeddedPostgres, ensure_database, process_alive, server_user
+
+REPO = Path(__file__).resolve().parents[1]
+TOKEN = "supervision-test-token"
+STATEMENTS = '{ statements(filter: {speaker: "Nazarbayev"}, first: 1) { totalCount } }'
+INGEST = """
+mutation Ingest($input: IngestDocumentInput!) {
+  ingestDocument(input: $input) { created document { id } errors { code message } }
+}
+"""
+
+
+def _graphql(url: str, query: str, variables: dict | None = None) -> dict:
+    response = httpx.post(
+        f"{url}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=60,
+    )
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def _status(url: str, path: str) -> int | None:
+    try:
+        return httpx.get(f"{url}{path}", timeout=2).status_code
+    except httpx.TransportError:
+        return None
+
+
+@pytest.fixture
+def service(public_tmp: Path) -> Iterator[tuple[str, Path, Path]]:
+    """`python -m service serve` owning an embedded PostgreSQL in a fresh data directory:
+    (base URL, data directory, its stderr log)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    env.update(
+        SERVICE_DATA_DIR=str(public_tmp / "data"),
+        PORT=str(port),
+        LOAD_SAMPLE="0",
+        ADMIN_TOKEN=TOKEN,
+        DB_POOL_SIZE="2",
+        LOG_LEVEL="INFO",
+    )
+    log_path = public_tmp / "serve.log"
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service", "serve"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            deadline = time.monotonic() + 90
+            while _status(url, "/readyz") != 200:
+                assert process.poll() is None, log_path.read_text()[-3000:]
+                assert time.monotonic() < deadline, "serve did not get ready"
+                time.sleep(0.1)
+            yield url, public_tmp / "data", log_path
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_killed_database_comes_back_by_itself_with_its_data(
+    service: tuple[str, Path, Path],
+) -> None:
+    url, data_dir, log_path = service
+    text = NATO_SEED.read_text(encoding="utf-8")
+    stored = _graphql(url, INGEST, {"input": {"text": text, "filename": NATO_SEED.name}})
+    assert stored["ingestDocument"]["errors"] == []
+    before = _graphql(url, STATEMENTS)["statements"]["totalCount"]
+    assert before > 0
+    assert httpx.get(f"{url}/healthz").json() == {"status": "ok", "database": "running"}
+
+    postmaster = json.loads((data_dir / "embedded-pg.json").read_text())["postmaster_pid"]
+    assert process_alive(postmaster)
+    os.kill(postmaster, signal.SIGKILL)
+    killed = time.monotonic()
+
+    recovered = None
+    while time.monotonic() - killed < 10:
+        if _status(url, "/readyz") == 200 and postmaster_restarted(data_dir, postmaster):
+            recovered = time.monotonic() - killed
+            break
+        time.sleep(0.1)
+    assert recovered is not None, f"/readyz not 200 within 10 s: {log_path.read_text()[-3000:]}"
+
+    assert not process_alive(postmaster), "the dead server was not reaped"
+    assert _graphql(url, STATEMENTS)["statements"]["totalCount"] == before
+    assert httpx.get(f"{url}/healthz").json() == {"status": "ok", "database": "running"}
+    log = log_path.read_text()
+    assert f"embedded PostgreSQL (pid {postmaster}) died" in log
+    assert "embedded PostgreSQL restarted" in log
+
+
+def postmaster_restarted(data_dir: Path, old: int) -> bool:
+    state = json.loads((data_dir / "embedded-pg.json").read_text())
+    return state.get("status") == "ready" and state.get("postmaster_pid") not in (None, old)
+
+
+def test_a_stale_pid_file_does_not_stop_a_start(public_tmp: Path) -> None:
+    """A killed server's postmaster.pid, naming a pid that now belongs to another process of
+    the server's user and saying "ready" on the same port: the start neither refuses nor takes
+    the stale "ready" for its own (the next connection would meet "starting up")."""
+    pg = EmbeddedPostgres(public_tmp / "data", durable=False)
+    pg.start()
+    pid_file = pg.pgdata / "postmaster.pid"
+    lines = pid_file.read_text().splitlines()
+    pg.stop()
+
+    user = server_user()
+    squatter = subprocess.Popen(
+        ["sleep", "60"], **({"user": user.uid, "group": user.gid} if not user.is_current else {})
+    )
+    try:
+        pid_file.write_text("\n".join([str(squatter.pid), *lines[1:]]) + "\n")
+        os.chown(pid_file, user.uid, user.gid)
+        successor = EmbeddedPostgres(public_tmp / "data", durable=False)
+        url = successor.start()
+        try:
+            assert successor.pid != squatter.pid
+            ensure_database(url, "transcripts")  # connects at once: the server is really up
+        finally:
+            successor.stop()
+        assert squatter.poll() is None, "the process the stale file named was touched"
+    finally:
+        squatter.kill()
+        squatter.wait()
+
+
+async def test_a_server_that_cannot_come_back_fails_liveness_then_recovers(
+    public_tmp: Path,
+) -> None:
+    """Restarts that keep failing (here: its port taken meanwhile) turn the state to failed
+    after fail_after seconds (/healthz then answers 503), while the supervisor keeps trying;
+    once the port is free again it is running again, on the same port."""
+    import asyncio
+    import socket
+
+    from service.supervisor import DatabaseSupervisor
+
+    pg = EmbeddedPostgres(public_tmp / "data", durable=False)
+    url = pg.start()
+    supervisor = DatabaseSupervisor(pg, interval=0.1, backoff_max=0.5, fail_after=1.0)
+    supervisor.start()
+    blocker = socket.socket()
+    try:
+        assert supervisor.state == "running" and supervisor.alive
+        first = pg.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        while process_alive(first):
+            await asyncio.sleep(0.02)
+        blocker.bind(("127.0.0.1", int(url.rsplit(":", 1)[1].split("/")[0])))
+        deadline = time.monotonic() + 10
+        while supervisor.state != "failed":
+            assert time.monotonic() < deadline, supervisor.state
+            await asyncio.sleep(0.05)
+        assert not supervisor.alive
+        assert "keeps failing" in (supervisor.reason or "")
+        blocker.close()
+        deadline = time.monotonic() + 15
+        while supervisor.state != "running":
+            assert time.monotonic() < deadline, supervisor.state
+            await asyncio.sleep(0.05)
+        assert supervisor.alive and supervisor.reason is None and pg.pid != first
+        assert pg.url == url  # the same port: the pool's URL still leads there
+        ensure_database(url, "transcripts")
+    finally:
+        blocker.close()
+        await supervisor.stop()
+        pg.stop()
