@@ -74,8 +74,8 @@ LIMIT 1
 """
 
 # Existing rows are kept as they are; the second SELECT sees only rows that existed before this
-# statement, so each slug comes back once. Runs under the person lock, so no concurrent
-# ingestion can insert a slug between the two halves.
+# statement, so each slug comes back once. A slug another ingestion inserts meanwhile (this
+# statement waits for it, then skips it) is read by a new statement: COMMITTED_*_SQL.
 UPSERT_ORGANISATIONS_SQL = """
 WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
@@ -90,6 +90,9 @@ SELECT id, slug FROM inserted
 UNION ALL
 SELECT o.id, o.slug FROM organisation o JOIN input USING (slug)
 """
+
+COMMITTED_ORGANISATIONS_SQL = "SELECT id, slug FROM organisation WHERE slug = ANY($1::text[])"
+COMMITTED_TOPICS_SQL = "SELECT id, slug FROM topic WHERE slug = ANY($1::text[])"
 
 INSERT_ORGANISATION_ALIASES_SQL = """
 INSERT INTO organisation_alias (organisation_id, alias, key)
@@ -218,6 +221,7 @@ async def _store_organisations(
         [(ref.slug, ref.name, ref.acronym, str(ref.kind)) for ref in unique],
     )
     ids = {r["slug"]: r["id"] for r in records}
+    ids |= await _committed_meanwhile(conn, COMMITTED_ORGANISATIONS_SQL, unique, ids)
     aliases: dict[tuple[int, str], str] = {}
     for ref in unique:
         forms = [ref.name, *([ref.acronym] if ref.acronym else []), *ref.aliases]
@@ -238,7 +242,22 @@ async def _store_topics(conn: asyncpg.Connection, refs: Sequence[TopicRef]) -> d
     records = await _insert_returning(
         conn, UPSERT_TOPICS_SQL, [(ref.slug, ref.name, str(ref.kind)) for ref in unique]
     )
-    return {r["slug"]: r["id"] for r in records}
+    ids = {r["slug"]: r["id"] for r in records}
+    return ids | await _committed_meanwhile(conn, COMMITTED_TOPICS_SQL, unique, ids)
+
+
+async def _committed_meanwhile(
+    conn: asyncpg.Connection,
+    sql: str,
+    refs: Sequence[OrganisationRef | TopicRef],
+    found: Mapping[str, int],
+) -> dict[str, int]:
+    """Slugs a concurrent ingestion committed while the upsert waited for them: invisible to
+    that statement's snapshot, visible to a new one. No round trip when nothing is missing."""
+    missing = [ref.slug for ref in refs if ref.slug not in found]
+    if not missing:
+        return {}
+    return {r["slug"]: r["id"] for r in await conn.fetch(sql, missing)}
 
 
 # ---------------------------------------------------------------- persons
@@ -527,7 +546,7 @@ async def store_document(conn: asyncpg.Connection, parsed: ParsedDocument) -> St
                 existing["statements"],
                 existing["figures"],
             )
-        await persons.lock_persons(conn)
+        # no global lock: persons are matched under locks of the names they bear
         await notify_names_changed(conn)  # new persons, aliases, topics, organisations
         orgs = await _store_organisations(conn, parsed.organisations)
         topics = await _store_topics(conn, parsed.topics)

@@ -10,6 +10,7 @@ different first name is a different person ("Serzh Sargsyan" is not "Tigran Sarg
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ from service.ingestion.names import fold_name, fold_word
 from service.ingestion.offices import Holder, HolderFacts, title_key
 from service.storage.notifications import notify_names_changed
 
-# Advisory-lock key serialising everything that creates, renames or merges persons, so two
-# concurrent ingestions cannot both create "the same" new person.
+# Advisory-lock key: held shared by ingestions (which lock the surnames they name,
+# ``lock_names``) and exclusively by curation, so no merge runs beside a write that matches.
 PERSON_LOCK_KEY = 0x7E25_0001
 
 # Leading address forms that carry no identity: "Mr Nazarbaev" is matched as "Nazarbaev".
@@ -52,8 +53,35 @@ class CurationError(Exception):
 
 
 async def lock_persons(conn: asyncpg.Connection) -> None:
-    """Serialise person matching and curation until the current transaction ends."""
+    """Curation (merges, aliases, splits): exclusive of every ingestion until the current
+    transaction ends."""
     await conn.execute("SELECT pg_advisory_xact_lock($1)", PERSON_LOCK_KEY)
+
+
+# Namespace of the per-surname locks (the two-key advisory lock form: namespace, name hash).
+NAME_LOCK_SPACE = 0x7E25
+
+
+def name_lock_key(surname: str) -> int:
+    """A stable 32-bit key for a folded surname (a collision only serialises a little more)."""
+    digest = hashlib.blake2b(surname.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+LOCK_NAMES_SQL = """
+SELECT pg_advisory_xact_lock_shared($1::bigint)
+UNION ALL
+SELECT pg_advisory_xact_lock($2::int, k) FROM (SELECT unnest($3::int[]) AS k) AS keys
+"""
+
+
+async def lock_names(conn: asyncpg.Connection, surnames: Iterable[str]) -> None:
+    """Ingestion: lock only the surnames a document names, so pages naming different people
+    are written in parallel and two pages naming the same new person still make one person.
+    Shared with other ingestions, exclusive of curation (``lock_persons``). Keys are taken in
+    sorted order, so two ingestions never wait for each other in a cycle."""
+    keys = sorted({name_lock_key(s) for s in surnames})
+    await conn.fetch(LOCK_NAMES_SQL, PERSON_LOCK_KEY, NAME_LOCK_SPACE, keys)
 
 
 # ---------------------------------------------------------------- matching rules (pure)
@@ -380,14 +408,14 @@ async def resolve_with_evidence(
     one person, a new person is made: a wrong merge is worse than a duplicate.
 
     Full names are matched first, so their stored ids can serve as co-participants for the
-    rest. Runs under the person lock, inside the caller's transaction.
+    rest. Locks the names it matches (``lock_names``), inside the caller's transaction.
     """
     if not refs:
         return Resolution({})
     context = context or Context()
-    await lock_persons(conn)
     wanted = [(ref, name_tokens(ref.name)) for ref in refs]
     surnames = sorted({tokens[-1] for _, tokens in wanted if tokens})
+    await lock_names(conn, surnames)
     qids = sorted({h.wikidata for h in context.holders.values() if h.wikidata})
     candidates = [_candidate(row) for row in await conn.fetch(CANDIDATES_SQL, surnames, qids)]
     stored = [c.id for c in candidates]

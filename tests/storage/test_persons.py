@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 from synthetic_documents import E, T, make_document, person, speech
 
-from service.ingestion.model import PersonRef, StatementKind
+from service.ingestion.model import ParsedDocument, PersonRef, StatementKind
 from service.storage.documents import store_document
 from service.storage.persons import (
     CurationError,
@@ -215,9 +215,21 @@ async def test_lukashenko_spellings(conn: asyncpg.Connection) -> None:
 
 
 async def test_concurrent_ingestions_create_one_person(db_url: str) -> None:
+    # the same new person, and the same new organisation (odd pages) and topic (even pages)
     documents = [
         make_document(
-            speech("Jens Stoltenberg", "j", f"Statement {i}."),
+            E(
+                "Talk",
+                [
+                    T(
+                        "Jens Stoltenberg",
+                        f"Statement {i} on NATO and Afghanistan.",
+                        "j",
+                        orgs=[("nato", "NATO")] if i % 2 else [],
+                        topics=[] if i % 2 else [("afghanistan", "Afghanistan")],
+                    )
+                ],
+            ),
             persons=[person("j", "Jens Stoltenberg")],
         )
         for i in range(4)
@@ -228,6 +240,8 @@ async def test_concurrent_ingestions_create_one_person(db_url: str) -> None:
             *(store_document(c, d) for c, d in zip(connections, documents, strict=True))
         )
         assert await connections[0].fetchval("SELECT count(*) FROM person") == 1
+        assert await connections[0].fetchval("SELECT count(*) FROM organisation") == 1
+        assert await connections[0].fetchval("SELECT count(*) FROM statement_topic") == 2
     finally:
         for c in connections:
             await c.close()
@@ -423,3 +437,38 @@ async def test_statement_topics_follow_their_statements_speaker(conn: asyncpg.Co
     assert (
         await conn.fetchval("SELECT count(*) FROM statement_topic WHERE speaker_id = $1", keep) == 2
     )
+
+
+async def test_ingestions_lock_only_the_names_they_bear(db_url: str) -> None:
+    """Pages naming different people are written side by side; a page naming the same person
+    as a write in progress waits for it, and the two still make one person."""
+    holder, other, same = [await asyncpg.connect(db_url) for _ in range(3)]
+
+    def page(name: str, key: str, words: str) -> ParsedDocument:
+        turn = T(name, f"{words} NATO.", key, orgs=[("nato", "NATO")])
+        return make_document(E("Talk", [turn]), persons=[person(key, name)])
+
+    try:
+        # NATO is known already: a brand-new slug would make the second writer wait for the
+        # first to commit it (the unique index), as it must
+        await store_document(other, page("Ruth Smith", "r", "Earlier words on"))
+        tx = holder.transaction()
+        await tx.start()
+        await store_document(holder, page("Jens Stoltenberg", "j", "First words on"))
+        # another person: not held up by the open write (which holds "stoltenberg")
+        await asyncio.wait_for(store_document(other, page("Mark Rutte", "m", "Words on")), 10)
+        # the same person: waits for the open write to end
+        waiting = asyncio.ensure_future(
+            store_document(same, page("Jens Stoltenberg", "j", "Second words on"))
+        )
+        await asyncio.sleep(0.5)
+        assert not waiting.done()
+        await tx.commit()
+        await asyncio.wait_for(waiting, 10)
+        rows = await other.fetch("SELECT name FROM person ORDER BY name")
+        assert [r["name"] for r in rows] == ["Jens Stoltenberg", "Mark Rutte", "Ruth Smith"]
+        assert await other.fetchval("SELECT count(*) FROM organisation") == 1
+        assert await other.fetchval("SELECT count(*) FROM statement") == 4
+    finally:
+        for c in (holder, other, same):
+            await c.close()
