@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--glob", default="*.txt", help="pattern for files inside directories (default: *.txt)"
     )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read symbolic links in the directories that lead outside all the directories "
+        "given (refused by default, reason SYMLINK_OUTSIDE)",
+    )
     p.set_defaults(handler=ingest_command)
 
     p = commands.add_parser("token", help="manage API write tokens")
@@ -455,7 +461,7 @@ class FileOutcome:
 def ingest_command(settings: Settings, args: argparse.Namespace, started: float) -> int:
     from service import database
 
-    files, missing = _expand(args.paths, args.glob)
+    files, missing = _expand(args.paths, args.glob, follow_symlinks=args.follow_symlinks)
     with database.provide_database(settings, exclusive=False) as url:
         outcomes = asyncio.run(_ingest_files(url, files, settings))
     outcomes = missing + outcomes
@@ -463,9 +469,19 @@ def ingest_command(settings: Settings, args: argparse.Namespace, started: float)
     return 0 if outcomes and all(o.status != "refused" for o in outcomes) else EXIT_FAILURE
 
 
-def _expand(paths: Sequence[Path], pattern: str) -> tuple[list[Path], list[FileOutcome]]:
+def _expand(
+    paths: Sequence[Path], pattern: str, *, follow_symlinks: bool = False
+) -> tuple[list[Path], list[FileOutcome]]:
+    """The files to read, and the refusals found on the way.
+
+    A symbolic link found in a directory is read only when it leads inside one of the
+    directories given (or ``follow_symlinks``): run as root, a link to /etc/shadow in a
+    downloaded folder would otherwise be read, and stored, as a transcript. Files named
+    explicitly are read as named; symlinked directories are not searched.
+    """
     files: list[Path] = []
     missing: list[FileOutcome] = []
+    roots = [path.resolve() for path in paths if path.is_dir()]
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob(pattern) if p.is_file() and not _hidden(p, path))
@@ -473,7 +489,16 @@ def _expand(paths: Sequence[Path], pattern: str) -> tuple[list[Path], list[FileO
                 missing.append(
                     FileOutcome(path, "refused", "NO_FILES", f"no files matching {pattern}")
                 )
-            files.extend(found)
+            for candidate in found:
+                target = candidate.resolve()
+                if follow_symlinks or any(target.is_relative_to(root) for root in roots):
+                    files.append(candidate)
+                else:
+                    reason = (
+                        f"a symbolic link to {target}, outside the directories given; "
+                        "--follow-symlinks reads it"
+                    )
+                    missing.append(FileOutcome(candidate, "refused", "SYMLINK_OUTSIDE", reason))
         elif path.is_file():
             files.append(path)
         else:
@@ -519,6 +544,31 @@ def _read_and_parse(path: Path, max_chars: int) -> ParsedDocument:
     return parse_page(read_transcript(path, max_chars), filename=path.name, max_chars=max_chars)
 
 
+def _end_with_parent(parent: int) -> None:
+    """Parse worker initializer: the worker ends with the CLI, even when that is SIGKILLed
+    (they used to be left running, orphaned, for many minutes).
+
+    Workers are children of multiprocessing's fork server, not of the CLI: the parent-death
+    signal fires when the fork server exits (it does when the CLI is gone), and a thread also
+    checks twice a second that the CLI itself still runs.
+    """
+    import threading
+
+    from service.embedded_pg import PR_SET_PDEATHSIG, process_alive
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    def watch() -> None:
+        while process_alive(parent):
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 class ParseAhead:
     """Parses the next files in worker processes while the current one is being stored.
 
@@ -541,7 +591,12 @@ class ParseAhead:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["service.ingestion.pipeline"])
             workers = max(1, min(len(self.files), os.cpu_count() or 2))
-            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            self.executor = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_end_with_parent,
+                initargs=(os.getpid(),),
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:
