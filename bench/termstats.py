@@ -1,7 +1,7 @@
 """`python -m bench termstats`: how often searches match, real corpus against synthetic.
 
-Why: the search benchmark ranks every statement its query matches (``ts_rank_cd`` over all
-matches), so its cost follows the query's document frequency, and the synthetic corpus is a
+Why: a search's cost follows the query's document frequency (it fetches or reads its matches,
+and ranks up to ``queries.SEARCH_RANKED`` of them), so the synthetic corpus is a
 fair test only when its term statistics resemble the real corpus's. For each probe query this
 reports how many statements match, counted with the service's own statement
 (``queries.count_search``: ``s.search @@ websearch_to_tsquery('english_unaccent', q)``), next
@@ -187,7 +187,7 @@ async def measure(
 
 
 async def time_search(reader: Reader, q: str, repeat: int) -> dict[str, Any]:
-    """queries.search (first page of 20, every match ranked): median and max milliseconds."""
+    """queries.search (first page of 20 by rank): median and max milliseconds."""
     criteria = queries.StatementCriteria()
     await queries.search(reader, q, criteria, 0, 20)  # warm: cache, plan
     times = []
