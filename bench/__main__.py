@@ -30,21 +30,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(p: argparse.ArgumentParser, corpus: bool = True) -> None:
+    def common(
+        p: argparse.ArgumentParser,
+        corpus: bool = True,
+        database: str = DEFAULT_DATABASE,
+        statements: int = DEFAULT_STATEMENTS,
+    ) -> None:
         p.add_argument(
             "--embedded", action="store_true", help="use an embedded PostgreSQL instead of a server"
         )
         if corpus:
             p.add_argument(
-                "--database",
-                default=DEFAULT_DATABASE,
-                help=f"synthetic database name [{DEFAULT_DATABASE}]",
+                "--database", default=database, help=f"synthetic database name [{database}]"
             )
             p.add_argument(
                 "--statements",
                 type=int,
-                default=DEFAULT_STATEMENTS,
-                help=f"synthetic corpus size [{DEFAULT_STATEMENTS}]",
+                default=statements,
+                help=f"synthetic corpus size [{statements}]",
             )
             p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
 
@@ -59,14 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the service alone at 1,000,000 statements: the load queries plus a common word's "
         "search and counts by month",
     )
-    common(p)
+    common(p, database=SCALE_DATABASE, statements=SCALE_STATEMENTS)
     p.add_argument("--rebuild", action="store_true", help="regenerate even if up to date")
     load.add_arguments(p)
-    p.set_defaults(
-        database=SCALE_DATABASE,
-        statements=SCALE_STATEMENTS,
-        queries=",".join(load.QUERIES + load.SCALE_QUERIES),
-    )
+    p.set_defaults(queries=",".join(load.QUERIES + load.SCALE_QUERIES))
     p = commands.add_parser("compare", help="the load test against the service and PostGraphile")
     common(p)
     p.add_argument("--rebuild", action="store_true", help="regenerate even if up to date")
