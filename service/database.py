@@ -111,9 +111,10 @@ def _ensure_database_patiently(admin_url: str, timeout: float) -> str:
             return ensure_database(admin_url, APP_DATABASE)
         except psycopg.OperationalError as exc:
             if time.monotonic() > deadline or not any(s in str(exc) for s in _NOT_YET):
+                detail = " ".join(str(exc).split())  # psycopg's message, no class name
                 raise DatabaseUnavailable(
                     f"cannot create the database {APP_DATABASE} on the embedded PostgreSQL "
-                    f"({describe(exc)})"
+                    f"({detail})"
                 ) from None
             log.info("embedded PostgreSQL not accepting connections yet; retrying")
             time.sleep(0.2)
