@@ -714,7 +714,7 @@ MERGE_CLEANUP_SQL = (
 
 RECORD_MERGE_SQL = """
 INSERT INTO person_merge (merged_id, into_id, evidence, merged_by)
-VALUES ($1, $2, $3::jsonb, $4)
+VALUES ($1, $2, $3::text::jsonb, $4)
 """
 
 
