@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.identity", description=__doc__)
     parser.add_argument("--documents", type=int, default=5000, help="pages stored first")
     parser.add_argument("--timed", type=int, default=500, help="pages then stored, timed")
-    parser.add_argument("--people", type=int, default=1500, help="distinct people generated")
+    parser.add_argument("--people", type=int, default=600, help="distinct people generated")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--embedded", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print, keep no result file")

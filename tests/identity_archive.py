@@ -111,9 +111,12 @@ def _rare_surnames(rng: random.Random, count: int) -> list[str]:
 def make_people(rng: random.Random, count: int) -> list[Person]:
     """Distinct people: every common surname is shared by several of them, and each rare
     surname by exactly two, decades apart (the 1980s official and the 2020s one)."""
+    rare = count // 10
+    if count - 2 * rare > len(GIVEN) * len(SURNAMES):
+        raise ValueError(f"at most {len(GIVEN) * len(SURNAMES) * 5 // 4} people")
     people: list[Person] = []
     seen: set[tuple[str, str]] = set()
-    for surname in _rare_surnames(rng, count // 10):
+    for surname in _rare_surnames(rng, rare):
         pair = rng.sample(GIVEN, 2)  # two people, two first names
         for given, start in zip(
             pair, (rng.randint(1985, 1995), rng.randint(2012, 2020)), strict=True

@@ -207,3 +207,10 @@ def holder_facts(
         country=country,
         terms=tuple((h, _country_code(c)) for h, c in terms),
     )
+
+
+def is_bare_title(title: str) -> bool:
+    """A title of role words only ("Prime Minister", "THE PRESIDENT"): it names no office
+    without a jurisdiction, so it is no evidence that two people are one."""
+    key = title_key(title)
+    return not key or _is_bare(key)

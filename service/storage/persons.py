@@ -21,7 +21,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from service.ingestion.model import PersonRef
 from service.ingestion.names import fold_name, fold_word
-from service.ingestion.offices import Holder, HolderFacts, title_key
+from service.ingestion.offices import Holder, HolderFacts, is_bare_title, title_key
 from service.storage.notifications import notify_names_changed
 
 # Advisory-lock key: held shared by ingestions (which lock the surnames they name,
@@ -209,7 +209,8 @@ def evidence(
     if history is None:
         return []
     found = []
-    wanted = {title_key(t): d for t, d in titles if title_key(t)}
+    # a bare title ("Prime Minister") is held by many at once: only a titled office counts
+    wanted = {title_key(t): d for t, d in titles if title_key(t) and not is_bare_title(t)}
     for office, start, end in history.offices:
         key = title_key(office)
         if key in wanted and _near(wanted[key] or context.day, start, end):

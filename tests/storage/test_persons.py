@@ -472,3 +472,21 @@ async def test_ingestions_lock_only_the_names_they_bear(db_url: str) -> None:
     finally:
         for c in (holder, other, same):
             await c.close()
+
+
+async def test_a_bare_title_is_no_evidence_but_a_titled_office_is(conn: asyncpg.Connection) -> None:
+    """Issue 12's "Imran Khan holds Prime Minister Han's turns" (Khan and Han fold alike) and
+    "Lee Ji-yoon holds President Yoon's remarks": a surname with a bare title joins nobody."""
+    khan = person("k", "Imran Khan", titles=["Prime Minister"])
+    await store(conn, (khan, "Imran Khan"), (person("l", "Lee Ji-yoon"), "Lee Ji-yoon"))
+    await store(conn, (person("h", "Han", titles=["Prime Minister"]), "PRIME MINISTER HAN"))
+    await store(conn, (person("y", "Yoon", titles=["President"]), "PRESIDENT YOON"))
+    by_label = await speakers(conn)
+    assert len(set(by_label.values())) == 4, by_label
+    # the office named in full, at the same date, is evidence enough
+    titled = person("k", "Imran Khan", titles=["Prime Minister of Pakistan"])
+    await store(conn, (titled, "Imran Khan (2)"))
+    await store(conn, (person("k", "Khan", titles=["Prime Minister of Pakistan"]), "PM KHAN"))
+    by_label = await speakers(conn)
+    assert by_label["PM KHAN"] == by_label["Imran Khan"] == by_label["Imran Khan (2)"]
+    assert by_label["PRIME MINISTER HAN"] != by_label["Imran Khan"]
