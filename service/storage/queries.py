@@ -301,15 +301,19 @@ SEARCH_RANKED = 1000
 # Two ways to find the SEARCH_RANKED most recent matches, chosen per query from the share of
 # the SEARCH_SAMPLE newest statements that match (d): read statements newest first until
 # enough match (costs SEARCH_RANKED / d rows), or fetch every match through the GIN index and
-# keep the newest (costs d * all statements). The first is chosen when it is the cheaper, i.e.
-# d >= sqrt(SEARCH_RANKED * SEARCH_READ_COST / statements); reading a row along the date index
-# costs about half of fetching a match through the bitmap (SEARCH_READ_COST, measured on
-# the 1M bench corpus). Either way the candidates are the same rows; only the cost differs:
-# at worst about sqrt(SEARCH_RANKED * statements) matches' worth (32,000 at 1M), not every
-# match. The sample can mislead for a word common in the past and absent from the newest
-# statements: that search fetches all its matches, as every search did before the cap.
+# keep the newest (costs d * all statements). Reading is chosen when it is the cheaper, i.e.
+# d >= sqrt(SEARCH_RANKED * SEARCH_READ_COST / statements) (reading a row along the date
+# index costs about half of fetching a match through the bitmap, measured on the 1M bench
+# corpus), and when it should find them within SEARCH_READ_MAX rows (d >= 2 * SEARCH_RANKED /
+# SEARCH_READ_MAX: 4%). It never reads more than SEARCH_READ_MAX rows; if those hold fewer
+# matches, the matches are fetched after all. Either way the candidates are the same rows;
+# only the cost differs: a word in 4% of statements or more costs at most SEARCH_READ_MAX
+# rows read, however many statements there are; a rarer one costs its matches (at 1M, at
+# most 40,000). The sample can mislead for a word common in the past and absent from the
+# newest statements: that search fetches all its matches, as every search did before the cap.
 SEARCH_SAMPLE = 500
 SEARCH_READ_COST = 0.5
+SEARCH_READ_MAX = 50000
 
 
 def search_tsquery(query: str) -> str:
@@ -322,26 +326,33 @@ def search_page_sql(query: str, filters: Sequence[str], offset: str, limit: str)
 
     ``query``, ``offset`` and ``limit`` are parameter references; ``filters`` conditions on
     ``statement s``. Both read paths use this, so they rank the same candidates. Each way of
-    finding candidates is fenced (OFFSET 0) so its plan is fixed by the SQL's shape and the
-    choice between them is made while executing (one-time filters on the sample): the plan is
-    the same whatever the query text, so it may be planned generically. The newest-first
-    branch has no ORDER BY over its fence on purpose: the fenced rows come in index order, and
-    an outer sort would make PostgreSQL plan the fenced scan for reading every row.
+    finding candidates is a subquery with a LIMIT or OFFSET of its own, so its plan is fixed
+    by the SQL's shape (a constant LIMIT over the date order is always read along the date
+    index) and the choice between them is made while executing (one-time filters): the plan
+    is the same whatever the query text, so it may be planned generically. The newest-first
+    rows are taken in the order their subquery yields them (the index's): an ORDER BY over
+    them would make PostgreSQL plan that subquery as a sort of all its rows.
     """
     q = search_tsquery(query)
     recent = STATEMENT_ORDER["DATE_DESC"]
     matching = f"s.search @@ {q}{_and(filters)}"
     statements = "(SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = 'statement'::regclass)"
-    newest = "(SELECT newest FROM g)"
+    share = (
+        f"greatest(sqrt({SEARCH_RANKED * SEARCH_READ_COST} / {statements}),"
+        f" {2 * SEARCH_RANKED / SEARCH_READ_MAX})"
+    )
+    enough = f"(SELECT count(*) FROM w) >= {SEARCH_RANKED}"
     return (
-        f"WITH g AS MATERIALIZED (SELECT x.matched > 0 AND x.matched >= x.sampled"
-        f" * sqrt({SEARCH_RANKED * SEARCH_READ_COST} / {statements}) AS newest"
-        f" FROM (SELECT count(*) AS sampled, count(*) FILTER (WHERE {matching}) AS matched"
+        f"WITH g AS MATERIALIZED (SELECT x.matched > 0 AND x.matched >= x.sampled * {share}"
+        " AS newest FROM (SELECT count(*) AS sampled,"
+        f" count(*) FILTER (WHERE {matching}) AS matched"
         f" FROM (SELECT * FROM statement s ORDER BY {recent} LIMIT {SEARCH_SAMPLE}) s) x),"
-        f" c AS ((SELECT s.id, s.search FROM (SELECT * FROM statement s ORDER BY {recent}"
-        f" OFFSET 0) s WHERE {newest} AND {matching} LIMIT {SEARCH_RANKED})"
+        " w AS MATERIALIZED (SELECT s.id, s.search FROM (SELECT * FROM statement s"
+        f" ORDER BY {recent} LIMIT {SEARCH_READ_MAX}) s"
+        f" WHERE (SELECT newest FROM g) AND {matching} LIMIT {SEARCH_RANKED}),"
+        f" c AS ((SELECT w.id, w.search FROM w WHERE {enough})"
         " UNION ALL (SELECT s.id, s.search FROM (SELECT s.id, s.search, s.spoken_on, s.event_id,"
-        f" s.sequence FROM statement s WHERE {matching} OFFSET 0) s WHERE NOT {newest}"
+        f" s.sequence FROM statement s WHERE {matching} OFFSET 0) s WHERE NOT {enough}"
         f" ORDER BY {recent} LIMIT {SEARCH_RANKED}))"
         " SELECT c.id, ts_rank_cd(c.search, x.q, 1) AS rank, x.q"
         f" FROM c CROSS JOIN (SELECT {q} AS q) x ORDER BY rank DESC, c.id"

@@ -4,8 +4,9 @@ A small corpus with the cap lowered to 10 plays a word in every statement of 40 
 best-ranked statements are old, so they must drop out of the results once more statements
 match than are ranked, whichever way the candidates are found (reading newest first when the
 sample of newest statements says the word is common, else fetching every match through the
-GIN index; a sample of 0 statements forces the second), and on both read paths. A search
-matching no more than SEARCH_RANKED ranks every match, as before the cap.
+GIN index; a sample of 0 statements forces the second, and so does reading too few rows to
+find them), and on both read paths. A search matching no more than SEARCH_RANKED ranks every
+match, as before the cap.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ async def _read_newest(db: asyncpg.Connection, word: str) -> bool:
     p = queries.Params(word)
     page = queries.search_page_sql("$1", [], "0", "10")
     plan = [r[0] for r in await db.fetch("EXPLAIN ANALYZE " + page, *p.values)]
-    gate = next(i for i, line in enumerate(plan) if "One-Time Filter: (NOT " in line)
+    fewer = f"< {queries.SEARCH_RANKED})"  # the gate: fewer than SEARCH_RANKED read
+    gate = next(i for i, line in enumerate(plan) if "One-Time Filter" in line and fewer in line)
     fetch_all = next(line for line in plan[gate:] if "->" in line)  # the scan it gates
     return "never executed" in fetch_all
 
@@ -105,7 +107,7 @@ async def _days(db: Any, word: str, c: StatementCriteria | None = None, **page: 
 
 
 async def test_common_word_ranks_only_the_most_recent_matches(
-    db: asyncpg.Connection, caps: Callable[[int, int], None]
+    db: asyncpg.Connection, caps: Callable[[int, int], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     caps(RANKED, NEWEST)
     assert await _read_newest(db, "tariff")
@@ -114,6 +116,10 @@ async def test_common_word_ranks_only_the_most_recent_matches(
     assert not await _read_newest(db, "tariff")
     fetched = await _days(db, "tariff")
     assert newest_first == fetched
+    caps(RANKED, NEWEST)
+    monkeypatch.setattr(queries, "SEARCH_READ_MAX", RANKED // 2)  # too few rows read: fetch
+    assert not await _read_newest(db, "tariff")
+    assert await _days(db, "tariff") == fetched
     assert sorted(newest_first) == list(range(DAYS - RANKED, DAYS))  # the 10 most recent
     assert newest_first[0] == 35  # best ranked among them; days 0-9 rank higher but are old
     assert await queries.count_search(db, "tariff", StatementCriteria()) == DAYS  # all matches
