@@ -820,13 +820,18 @@ def _is_postmaster_of(pid: int, pgdata: Path) -> bool:
 
 
 def _server_processes(pgdata: Path) -> list[int]:
-    """Pids of PostgreSQL processes working in ``pgdata`` (the server chdirs there)."""
+    """Pids of PostgreSQL processes working in ``pgdata`` (the server chdirs there; a shell an
+    operator left in that directory is not one of them)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         with contextlib.suppress(OSError):
-            if Path(os.readlink(entry / "cwd")) == pgdata and process_alive(int(entry.name)):
+            if (
+                Path(os.readlink(entry / "cwd")) == pgdata
+                and Path(os.readlink(entry / "exe")).name == "postgres"
+                and process_alive(int(entry.name))
+            ):
                 found.append(int(entry.name))
     return found
 

@@ -3,6 +3,7 @@ itself, with the data; a stale postmaster.pid left by a killed server does not s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -195,5 +196,53 @@ async def test_a_server_that_cannot_come_back_fails_liveness_then_recovers(
         ensure_database(url, "transcripts")
     finally:
         blocker.close()
+        await supervisor.stop()
+        pg.stop()
+
+
+async def test_a_backend_left_running_by_the_dead_server_is_stopped_before_the_restart(
+    public_tmp: Path,
+) -> None:
+    """A backend busy with a long query does not notice its postmaster died; a new server on
+    the same cluster beside it would be refused (or worse). It is given its grace, stopped,
+    and the server restarted."""
+    import asyncio
+
+    import asyncpg
+
+    from service.supervisor import DatabaseSupervisor
+
+    pg = EmbeddedPostgres(public_tmp / "data", durable=False)
+    url = pg.start()
+    supervisor = DatabaseSupervisor(pg, interval=0.1)
+    conn = await asyncpg.connect(url)
+    busy = asyncio.create_task(conn.fetchval("SELECT count(*) FROM generate_series(1, 1e11)"))
+    try:
+        probe = await asyncpg.connect(url)
+        backend = None
+        for _ in range(100):  # until the query runs
+            backend = await probe.fetchval(
+                "SELECT pid FROM pg_stat_activity WHERE state = 'active'"
+                " AND query LIKE '%generate_series(1, 1e11)%' AND pid <> pg_backend_pid()"
+            )
+            if backend is not None:
+                break
+            await asyncio.sleep(0.05)
+        await probe.close()
+        assert backend is not None
+        supervisor.start()
+        first = pg.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not (supervisor.state == "running" and pg.pid != first):
+            assert time.monotonic() < deadline, supervisor.state
+            await asyncio.sleep(0.1)
+        assert not process_alive(backend)
+        ensure_database(url, "transcripts")
+    finally:
+        busy.cancel()
+        with contextlib.suppress(BaseException):
+            await busy
         await supervisor.stop()
         pg.stop()
