@@ -38,14 +38,15 @@ def _text(day: int) -> str:
     return "We discussed the tariff. " * times + f"Day {day} of the talks.{rare}"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def db_url(make_database: Callable[[], str]) -> str:
     return make_database()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def db(db_url: str) -> AsyncIterator[asyncpg.Connection]:
-    """A fresh database: one event a day, one statement each, answers on even days."""
+    """A fresh database, read only by these tests: one event a day, one statement each,
+    answers on even days."""
     conn = await asyncpg.connect(db_url)
     document = await conn.fetchval(
         "INSERT INTO source_document (sha256, format, text) VALUES ($1, 'generic', 'x')"
