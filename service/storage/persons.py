@@ -419,8 +419,6 @@ async def resolve_with_evidence(
     await lock_names(conn, surnames)
     qids = sorted({h.wikidata for h in context.holders.values() if h.wikidata})
     candidates = [_candidate(row) for row in await conn.fetch(CANDIDATES_SQL, surnames, qids)]
-    stored = [c.id for c in candidates]
-    histories = await _histories(conn, stored)
 
     created: list[Candidate] = []
     renamed: dict[int, Candidate] = {}
@@ -461,6 +459,16 @@ async def resolve_with_evidence(
 
     # 2. names that need evidence: the one candidate it points to, else a new person
     if pending:
+        # only the stored persons a pending name could be: their history is read once
+        stored = sorted(
+            {
+                c.id
+                for ref, tokens in pending
+                for c in needs_evidence(tokens, candidates)
+                if c.id > 0
+            }
+        )
+        histories = await _histories(conn, stored)
         # co-participants tell people apart, except office holders: a president meets everyone
         known = {c.id for key, c in chosen.items() if c.id > 0 and key not in context.holders}
         partners: dict[int, set[int]] = {}
@@ -470,7 +478,7 @@ async def resolve_with_evidence(
         for ref, tokens in pending:
             fits = needs_evidence(tokens, candidates)
             # the document's own persons first: "Mr Nazarbaev" beside "Nursultan Nazarbaev"
-            here = {id(c): c for c in chosen.values() if c in fits or _fits(tokens, c)}
+            here = {id(c): c for c in chosen.values() if _fits(tokens, c)}
             if len(here) == 1:
                 take(ref, next(iter(here.values())))
                 continue
@@ -478,8 +486,8 @@ async def resolve_with_evidence(
                 take(ref, None)
                 continue
             titles = context.titles.get(ref.key, [])
-            for c in fits:
-                histories[c.id].partners = partners.get(c.id, set())
+            for c in fits:  # (a candidate renamed on this page may fit only now)
+                histories.setdefault(c.id, History()).partners = partners.get(c.id, set())
             reasons = {c.id: evidence(histories[c.id], context, titles, known) for c in fits}
             backed = [c for c in fits if decides(reasons[c.id])]
             rivals = [c for c in fits if reasons[c.id]]  # any evidence makes a rival
