@@ -277,11 +277,13 @@ def spacy_model() -> str:
 
 
 def cqe(unmapped: set[str]) -> Extractor:
-    if importlib.util.find_spec("CQE") is None:
+    try:
+        importlib.metadata.version("CQE")  # a folder CQE left by an uninstall is no install
+    except importlib.metadata.PackageNotFoundError:
         raise PeerMissing(
             "CQE is not installed: pip install --no-deps CQE==2.0.3 (its declared pins, "
             "typing_extensions==4.4.0 and protobuf==3.20.1, conflict with the service's)"
-        )
+        ) from None
     model = spacy_model()
     before = locale.setlocale(locale.LC_ALL)
     try:
