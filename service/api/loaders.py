@@ -20,19 +20,28 @@ from service.api.types.entities import (
     Event,
     Figure,
     Organisation,
-    Participant,
     Person,
     SourceDocument,
     Statement,
     Topic,
 )
-from service.storage import queries
+from service.storage import queries, relations
 from service.storage.queries import StatementCriteria
+from service.storage.relations import Count, Related
 
 T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
-Page = tuple[int, int, int]  # (parent id, offset, limit)
+PageKey = tuple[int, int, int]  # (parent id, offset, limit)
+_BY_TYPE = {
+    "SourceDocument": "document",
+    "Event": "event",
+    "Person": "person",
+    "Organisation": "organisation",
+    "Topic": "topic",
+    "Statement": "statement",
+    "Figure": "figure",
+}
 
 
 def _by_key(
@@ -40,15 +49,6 @@ def _by_key(
 ) -> list[T | None]:
     found = {row[column]: convert(row) for row in rows}
     return [found.get(key) for key in keys]
-
-
-def _grouped(
-    rows: Sequence[Any], keys: Sequence[Any], convert: Callable[[Any], T], column: str
-) -> list[list[T]]:
-    groups: dict[Any, list[T]] = defaultdict(list)
-    for row in rows:
-        groups[row[column]].append(convert(row))
-    return [groups.get(key, []) for key in keys]
 
 
 class SharedLoader(DataLoader[K, V]):
@@ -92,20 +92,6 @@ class Loaders:
     topic = _Loader("_topics")
     document = _Loader("_documents")
     figure = _Loader("_figures")
-    # relations
-    document_text = _Loader("_document_texts")
-    document_events = _Loader("_document_events")
-    replies = _Loader("_replies")
-    statement_topics = _Loader("_statement_topics")
-    statement_organisations = _Loader("_statement_organisations")
-    statement_figures = _Loader("_statement_figures")
-    event_participants = _Loader("_event_participants")
-    event_organisations = _Loader("_event_organisations")
-    person_aliases = _Loader("_person_aliases")
-    person_titles = _Loader("_person_titles")
-    person_statement_count = _Loader("_person_statement_counts")
-    organisation_aliases = _Loader("_organisation_aliases")
-    topic_statement_count = _Loader("_topic_statement_counts")
 
     def __init__(self, db: Reader) -> None:
         self.db = db
@@ -155,59 +141,36 @@ class Loaders:
     async def _figures(self, keys: list[int]) -> list[Figure | None]:
         return _by_key(await queries.figures_by_ids(self.db, keys), keys, Figure.from_row)
 
-    # ---------------------------------------------------------------- relations
+    def by_type(self, type_name: str) -> DataLoader[int, Any]:
+        """The by-id loader of a node type (``Query.node``, ``link`` fields)."""
+        return getattr(self, _BY_TYPE[type_name])
 
-    async def _document_texts(self, keys: list[int]) -> list[str | None]:
-        rows = await queries.document_texts(self.db, keys)
-        return _by_key(rows, keys, lambda row: row["text"])
+    # ---------------------------------------------------------------- declared relations
 
-    async def _document_events(self, keys: list[int]) -> list[list[Event]]:
-        rows = await queries.events_of_documents(self.db, keys)
-        return _grouped(rows, keys, Event.from_row, "document_id")
+    def related(
+        self, relation: Related, convert: Callable[[Any], Any] | None
+    ) -> DataLoader[int, Any]:
+        """Rows (made objects by ``convert``) or values of ``relation``, per parent id."""
 
-    async def _replies(self, keys: list[int]) -> list[list[Statement]]:
-        rows = await queries.replies(self.db, keys)
-        return _grouped(rows, keys, Statement.from_row, "in_reply_to_id")
+        async def load(keys: list[int]) -> list[Any]:
+            rows = await relations.related_rows(self.db, relation, keys)
+            groups: dict[int, list[Any]] = defaultdict(list)
+            for row in rows:
+                item = row[relation.value] if relation.value else row
+                groups[row["parent_key"]].append(convert(item) if convert else item)
+            if relation.single:
+                return [groups[key][0] if key in groups else None for key in keys]
+            return [groups.get(key, []) for key in keys]
 
-    async def _statement_topics(self, keys: list[int]) -> list[list[Topic]]:
-        rows = await queries.statement_topics(self.db, keys)
-        return _grouped(rows, keys, Topic.from_row, "statement_id")
+        return self._loader(("related", relation), load)
 
-    async def _statement_organisations(self, keys: list[int]) -> list[list[Organisation]]:
-        rows = await queries.statement_organisations(self.db, keys)
-        return _grouped(rows, keys, Organisation.from_row, "statement_id")
+    def count(self, relation: Count) -> DataLoader[int, int]:
+        async def load(keys: list[int]) -> list[int]:
+            rows = await relations.related_rows(self.db, relation, keys)
+            counts = {row["parent_key"]: row["n"] for row in rows}
+            return [counts.get(key, 0) for key in keys]
 
-    async def _statement_figures(self, keys: list[int]) -> list[list[Figure]]:
-        rows = await queries.figures_of_statements(self.db, keys)
-        return _grouped(rows, keys, Figure.from_row, "statement_id")
-
-    async def _event_participants(self, keys: list[int]) -> list[list[Participant]]:
-        rows = await queries.event_participants(self.db, keys)
-        return _grouped(rows, keys, Participant.from_row, "event_id")
-
-    async def _event_organisations(self, keys: list[int]) -> list[list[Organisation]]:
-        rows = await queries.event_organisations(self.db, keys)
-        return _grouped(rows, keys, Organisation.from_row, "event_id")
-
-    async def _person_aliases(self, keys: list[int]) -> list[list[str]]:
-        rows = await queries.person_aliases(self.db, keys)
-        return _grouped(rows, keys, lambda row: row["alias"], "person_id")
-
-    async def _person_titles(self, keys: list[int]) -> list[list[str]]:
-        rows = await queries.person_titles(self.db, keys)
-        return _grouped(rows, keys, lambda row: row["title"], "person_id")
-
-    async def _person_statement_counts(self, keys: list[int]) -> list[int]:
-        counts = await queries.person_statement_counts(self.db, keys)
-        return [counts.get(key, 0) for key in keys]
-
-    async def _organisation_aliases(self, keys: list[int]) -> list[list[str]]:
-        rows = await queries.organisation_aliases(self.db, keys)
-        return _grouped(rows, keys, lambda row: row["alias"], "organisation_id")
-
-    async def _topic_statement_counts(self, keys: list[int]) -> list[int]:
-        counts = await queries.topic_statement_counts(self.db, keys)
-        return [counts.get(key, 0) for key in keys]
+        return self._loader(("count", relation), load)
 
     # ---------------------------------------------------------------- per-parent pages
 
@@ -219,10 +182,10 @@ class Loaders:
 
     def statement_pages(
         self, parent: str, criteria: StatementCriteria, order: str
-    ) -> DataLoader[Page, list[Statement]]:
+    ) -> DataLoader[PageKey, list[Statement]]:
         """Pages of a parent's statements ("event", "speaker", "topic", "organisation")."""
 
-        async def load(keys: list[Page]) -> list[list[Statement]]:
+        async def load(keys: list[PageKey]) -> list[list[Statement]]:
             rows = await queries.statements_of(self.db, parent, keys, criteria, order)
             return self._pages(keys, rows, Statement.from_row)
 
@@ -235,10 +198,10 @@ class Loaders:
 
         return self._loader(("statement_counts", parent, criteria), load)
 
-    def event_pages(self, parent: str) -> DataLoader[Page, list[Event]]:
+    def event_pages(self, parent: str) -> DataLoader[PageKey, list[Event]]:
         """Pages of a parent's events, newest first ("person", "organisation")."""
 
-        async def load(keys: list[Page]) -> list[list[Event]]:
+        async def load(keys: list[PageKey]) -> list[list[Event]]:
             rows = await queries.events_of(self.db, parent, keys)
             return self._pages(keys, rows, Event.from_row)
 
@@ -252,7 +215,9 @@ class Loaders:
         return self._loader(("event_counts", parent), load)
 
     @staticmethod
-    def _pages(keys: list[Page], rows: Sequence[Any], convert: Callable[[Any], T]) -> list[list[T]]:
+    def _pages(
+        keys: list[PageKey], rows: Sequence[Any], convert: Callable[[Any], T]
+    ) -> list[list[T]]:
         """Split LATERAL rows back into one list per requested page (``page`` is 1-based)."""
         by_page: dict[int, list[T]] = defaultdict(list)
         for row in rows:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from service.api import ids
-from service.api.compiler.render import Page
+from service.api.compiler.render import Paging
 from service.api.filters import (
     event_criteria,
     figure_criteria,
@@ -44,7 +44,7 @@ def _order(value: Any, default: str) -> str:
 class Listing:
     """A bound connection argument set: the page, the criteria, the order."""
 
-    page: Page
+    page: Paging
     criteria: Any = None
     order: str = ""
 
@@ -53,38 +53,38 @@ async def bind_statements(ctx: Context, args: dict[str, Any]) -> Listing:
     page = _page(args, ctx)
     criteria = await statement_criteria(ctx, args.get("filter"))
     return Listing(
-        Page(page, criteria is None), criteria, _order(args.get("order_by"), "DATE_DESC")
+        Paging(page, criteria is None), criteria, _order(args.get("order_by"), "DATE_DESC")
     )
 
 
 async def bind_event_statements(ctx: Context, args: dict[str, Any]) -> Listing:
-    return Listing(Page(_page(args, ctx)), StatementCriteria(), "SEQUENCE")
+    return Listing(Paging(_page(args, ctx)), StatementCriteria(), "SEQUENCE")
 
 
 async def bind_events(ctx: Context, args: dict[str, Any]) -> Listing:
     page = _page(args, ctx)
     criteria = await event_criteria(ctx, args.get("filter"))
     return Listing(
-        Page(page, criteria is None), criteria, _order(args.get("order_by"), "DATE_DESC")
+        Paging(page, criteria is None), criteria, _order(args.get("order_by"), "DATE_DESC")
     )
 
 
 async def bind_page(ctx: Context, args: dict[str, Any]) -> Listing:
-    return Listing(Page(_page(args, ctx)))
+    return Listing(Paging(_page(args, ctx)))
 
 
 async def bind_figures(ctx: Context, args: dict[str, Any]) -> Listing:
     page = _page(args, ctx)
     criteria = await figure_criteria(ctx, args.get("filter"))
     return Listing(
-        Page(page, criteria is None), criteria, _order(args.get("order_by"), "DATE_DESC")
+        Paging(page, criteria is None), criteria, _order(args.get("order_by"), "DATE_DESC")
     )
 
 
 async def bind_persons(ctx: Context, args: dict[str, Any]) -> Listing:
     page = _page(args, ctx)
     f = args.get("filter")
-    return Listing(Page(page), typeahead_pattern(f.name if f else None))
+    return Listing(Paging(page), typeahead_pattern(f.name if f else None))
 
 
 async def bind_organisations(ctx: Context, args: dict[str, Any]) -> Listing:
@@ -92,14 +92,14 @@ async def bind_organisations(ctx: Context, args: dict[str, Any]) -> Listing:
     f = args.get("filter")
     name = typeahead_pattern(f.name if f else None)
     kinds = tuple(sorted(k.value for k in f.kinds)) if f and f.kinds else None
-    return Listing(Page(page), (name, kinds))
+    return Listing(Paging(page), (name, kinds))
 
 
 async def bind_search(ctx: Context, args: dict[str, Any]) -> Listing:
     page = page_args(args.get("first"), args.get("after"), None, None, ctx.settings.max_page_size)
     criteria = await statement_criteria(ctx, args.get("filter"))
     text = args["query"].strip()
-    return Listing(Page(page, criteria is None or not text), (text, criteria))
+    return Listing(Paging(page, criteria is None or not text), (text, criteria))
 
 
 async def bind_node(ctx: Context, args: dict[str, Any]) -> tuple[str, int]:

@@ -19,12 +19,12 @@ from service.api.compiler.errors import Decline
 from service.api.compiler.fields import SPECS, check
 from service.api.compiler.plan import Plan, Plans, Selection
 from service.api.compiler.render import Render
-from service.api.compiler.sql import Statement
+from service.api.compiler.sql import SqlStatement
 from service.config import Settings
 
 if TYPE_CHECKING:
     from service.api.context import Context
-    from service.api.endpoint import GraphQLParams
+    from service.api.executors import GraphQLParams
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Compiler:
             if sel.field is None:
                 out.append(RootStatement(sel, "", []))
                 continue
-            stmt = Statement()
+            stmt = SqlStatement()
             expr = SPECS["Query"][sel.name].render(Render(stmt, bound), sel, "")
             out.append(RootStatement(sel, *stmt.finish(expr), stmt.generic_plan))
         return out

@@ -10,10 +10,16 @@ time and served by Strawberry.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
+
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
+from strawberry.types.private import is_private
+from strawberry.utils.str_converters import to_camel_case
 
 from service.api.compiler import sql
 from service.api.compiler.arguments import (
@@ -36,28 +42,26 @@ from service.api.compiler.plan import Selection
 from service.api.compiler.render import (
     Build,
     Render,
-    Rows,
     Source,
+    Table,
     connection,
     table_source,
-    to_many,
     to_one,
 )
 from service.api.compiler.rows import (
     DOCUMENTS,
-    EVENT_ORGANISATIONS,
     EVENTS,
     FIGURES,
     KEPT_PERSON,
     KEPT_PERSONS,
     NODE_ROWS,
     ORGANISATIONS,
-    PARTICIPANTS,
     PERSONS,
-    STATEMENT_TOPICS,
     STATEMENTS,
     TOPICS,
 )
+from service.api.declared import DECLARATION, Link, Span
+from service.api.types import entities
 from service.api.types.entities import GROUP_KEY_TYPE
 from service.storage import queries
 from service.storage.queries import (
@@ -75,18 +79,19 @@ from service.storage.queries import (
     statement_count_sql,
     statement_counts_sql,
 )
+from service.storage.relations import Count, Related
 
 if TYPE_CHECKING:
     from service.api.context import Context
 
 Renderer = Callable[[Render, Selection, str], str]
-Binder = Callable[["Context", dict[str, Any]], Awaitable[Any]]
+BindArguments = Callable[["Context", dict[str, Any]], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
 class Spec:
     render: Renderer
-    bind: Binder | None = None
+    bind: BindArguments | None = None
 
 
 # ---------------------------------------------------------------- objects
@@ -121,16 +126,10 @@ def float_column(name: str) -> Spec:
     return Spec(lambda r, sel, a: sql.float_json(f"{a}.{name}"))
 
 
-def one(type_name: str, rows: Rows, condition: str) -> Spec:
+def one(type_name: str, rows: Table, condition: str) -> Spec:
     """``condition`` names the parent row ``{a}``."""
     return Spec(
         lambda r, sel, a: to_one(r, rows, condition.format(a=a), builder(r, type_name), sel)
-    )
-
-
-def many(type_name: str, rows: Rows, condition: str, order: str) -> Spec:
-    return Spec(
-        lambda r, sel, a: to_many(r, rows, condition.format(a=a), order, builder(r, type_name), sel)
     )
 
 
@@ -164,11 +163,6 @@ def embedded(type_name: str) -> Spec:
     return Spec(lambda r, sel, a: obj(r, type_name, a, sel.children))
 
 
-def scalar_sql(template: str) -> Spec:
-    """A correlated scalar subquery; ``{a}`` is the row."""
-    return Spec(lambda r, sel, a: template.format(a=a))
-
-
 # ---------------------------------------------------------------- connections
 
 
@@ -188,7 +182,7 @@ STATEMENT_PARENT = _of_parent(queries.STATEMENT_PARENT)
 EVENT_PARENT = _of_parent(queries.EVENT_PARENT)
 
 
-def statements(parent: str | None, bind: Binder = bind_statements) -> Spec:
+def statements(parent: str | None, bind: BindArguments = bind_statements) -> Spec:
     def render(r: Render, sel: Selection, a: str) -> str:
         listing: Listing = r.arg(sel)
 
@@ -208,7 +202,7 @@ def statements(parent: str | None, bind: Binder = bind_statements) -> Spec:
     return Spec(render, bind)
 
 
-def events(parent: str | None, bind: Binder = bind_page) -> Spec:
+def events(parent: str | None, bind: BindArguments = bind_page) -> Spec:
     def render(r: Render, sel: Selection, a: str) -> str:
         listing: Listing = r.arg(sel)
 
@@ -332,7 +326,7 @@ def _root_node(r: Render, sel: Selection, a: str) -> str:
     return f"(SELECT {selected} FROM ({rows.where([condition])}) {alias})"
 
 
-def by_id(type_name: str, rows: Rows) -> Renderer:
+def by_id(type_name: str, rows: Table) -> Renderer:
     def render(r: Render, sel: Selection, a: str) -> str:
         pk = r.arg(sel)
         if pk is None:
@@ -370,22 +364,7 @@ def _root_statement_counts(r: Render, sel: Selection, a: str) -> str:
 
 # ---------------------------------------------------------------- the mapping
 
-_PERSON_ALIASES = (
-    "(SELECT coalesce(json_agg(x.alias ORDER BY x.alias), '[]'::json) FROM"
-    " (SELECT DISTINCT pa.alias FROM person_alias pa"
-    " WHERE pa.person_id = {a}.id AND pa.alias <> {a}.name) x)"
-)
-_PERSON_TITLES = (
-    "(SELECT coalesce(json_agg(pt.title ORDER BY pt.seen_on DESC NULLS LAST, pt.title),"
-    " '[]'::json) FROM person_title pt WHERE pt.person_id = {a}.id)"
-)
-_ORGANISATION_ALIASES = (
-    "(SELECT coalesce(json_agg(x.alias ORDER BY x.alias), '[]'::json) FROM"
-    " (SELECT DISTINCT oa.alias FROM organisation_alias oa WHERE oa.organisation_id = {a}.id"
-    " AND oa.alias <> {a}.name AND oa.alias IS DISTINCT FROM {a}.acronym) x)"
-)
-
-SPECS: dict[str, dict[str, Spec]] = {
+HAND_WRITTEN: dict[str, dict[str, Spec]] = {
     "Query": {
         "node": Spec(_root_node, bind_node),
         "events": Spec(events(None, bind_events).render, bind_events),
@@ -400,115 +379,100 @@ SPECS: dict[str, dict[str, Spec]] = {
         "search": Spec(_root_search, bind_search),
         "statementCounts": Spec(_root_statement_counts, bind_statement_counts),
     },
-    "Statement": {
-        "id": global_id("Statement"),
-        "sequence": column("sequence"),
-        "kind": column("kind"),
-        "speakerLabel": column("speaker_label"),
-        "text": column("text"),
-        "spokenOn": column("spoken_on"),
-        "event": one("Event", EVENTS, "e.id = {a}.event_id"),
-        "speaker": person("{a}.speaker_id"),
-        "inReplyTo": one("Statement", STATEMENTS, "s.id = {a}.in_reply_to_id"),
-        "replies": many(
-            "Statement", STATEMENTS, "s.in_reply_to_id = {a}.id", "{r}.event_id, {r}.sequence"
-        ),
-        "topics": many("Topic", STATEMENT_TOPICS, "st.statement_id = {a}.id", "{r}.name, {r}.id"),
-        "organisations": many(
-            "Organisation",
-            ORGANISATIONS,
-            "o.id IN (SELECT om.organisation_id FROM organisation_mention om"
-            " WHERE om.statement_id = {a}.id)",
-            "{r}.name, {r}.id",
-        ),
-        "figures": many("Figure", FIGURES, "f.statement_id = {a}.id", "{r}.start_offset, {r}.id"),
-        "sourceSpan": source_span(),
-    },
-    "Event": {
-        "id": global_id("Event"),
-        "title": column("title"),
-        "kind": column("kind"),
-        "date": column("date"),
-        "time": column("time"),
-        "location": column("location"),
-        "organisations": many(
-            "Organisation", EVENT_ORGANISATIONS, "eo.event_id = {a}.id", "{r}.name, {r}.id"
-        ),
-        "participants": many("Participant", PARTICIPANTS, "pt.event_id = {a}.id", "{r}.id"),
-        "statements": statements("event", bind_event_statements),
-        "document": one("SourceDocument", DOCUMENTS, "d.id = {a}.document_id"),
-    },
-    "Participant": {
-        "role": column("role"),
-        "label": column("label"),
-        "title": column("title"),
-        "person": person("{a}.person_id"),
-        "affiliation": one("Organisation", ORGANISATIONS, "o.id = {a}.affiliation_id"),
-    },
-    "Person": {
-        "id": global_id("Person"),
-        "name": column("name"),
-        "aliases": scalar_sql(_PERSON_ALIASES),
-        "titles": scalar_sql(_PERSON_TITLES),
-        "statementCount": scalar_sql(
-            "(SELECT count(*) FROM statement x WHERE x.speaker_id = {a}.id)"
-        ),
-        "statements": statements("speaker"),
-        "events": events("person"),
-    },
-    "Organisation": {
-        "id": global_id("Organisation"),
-        "slug": column("slug"),
-        "name": column("name"),
-        "acronym": column("acronym"),
-        "kind": column("kind"),
-        "aliases": scalar_sql(_ORGANISATION_ALIASES),
-        "statements": statements("organisation"),
-        "events": events("organisation"),
-    },
-    "Topic": {
-        "id": global_id("Topic"),
-        "slug": column("slug"),
-        "name": column("name"),
-        "kind": column("kind"),
-        "statementCount": scalar_sql(
-            "(SELECT count(*) FROM statement_topic x WHERE x.topic_id = {a}.id)"
-        ),
-        "statements": statements("topic"),
-    },
-    "SourceDocument": {
-        "id": global_id("SourceDocument"),
-        "sha256": column("sha256"),
-        "filename": column("filename"),
-        "sourceUrl": column("source_url"),
-        "publisher": column("publisher"),
-        "format": column("format"),
-        "title": column("title"),
-        "warnings": column("warnings"),
-        "ingestedAt": Spec(lambda r, sel, a: sql.datetime_text(f"{a}.ingested_at")),
-        "text": column("text"),
-        "events": many("Event", EVENTS, "e.document_id = {a}.id", "{r}.position"),
-    },
-    "Figure": {
-        "id": global_id("Figure"),
-        "text": column("text"),
-        "value": float_column("value"),
-        "high": float_column("high"),
-        "unit": column("unit"),
-        "kind": column("kind"),
-        "counted": column("counted"),
-        "qualifier": column("qualifier"),
-        "context": column("context"),
-        "statement": one("Statement", STATEMENTS, "s.id = {a}.statement_id"),
-        "speaker": person("{a}.speaker_id"),
-        "sourceSpan": source_span(),
-    },
+    "Event": {"statements": statements("event", bind_event_statements)},
+    "Person": {"statements": statements("speaker"), "events": events("person")},
+    "Organisation": {"statements": statements("organisation"), "events": events("organisation")},
+    "Topic": {"statements": statements("topic")},
     "SearchResult": {
         "statement": embedded("Statement"),
         "rank": Spec(lambda r, sel, a: sql.float_json(f"{a}.rank::float8")),
         "highlight": Spec(_highlight),
     },
 }
+
+# ---------------------------------------------------------------- declared fields
+
+
+def declared(declaration: Any, row_type: str) -> Spec:
+    """The compiled form of a field declared once (``service.api.declared``)."""
+    if isinstance(declaration, Span):
+        return source_span()
+    if isinstance(declaration, Link):
+        if row_type == "Person":
+            return person("{a}." + declaration.column)
+        rows = NODE_ROWS[row_type]
+        return one(row_type, rows, f"{rows.key} = {{a}}.{declaration.column}")
+    if isinstance(declaration, Count):
+        return Spec(lambda r, sel, a: f"({declaration.select(f'{a}.id')})")
+    relation: Related = declaration
+
+    def render(r: Render, sel: Selection, a: str) -> str:
+        b = r.stmt.alias()
+        source = f"({relation.select(f'{a}.id')}) {b}"
+        value = f"{b}.{relation.value}"
+        element = value if relation.value else obj(r, row_type, b, sel.children)
+        if relation.single:
+            return f"(SELECT {element} FROM {source})"
+        return sql.json_list(element, relation.order_by(b), source)
+
+    return Spec(render)
+
+
+def _column(type_name: str, field: StrawberryField) -> Spec | None:
+    """A field stored as the row's column of the same (snake_case) name, rendered as the
+    reference renders its type; None for a field of an object type (not a column)."""
+    named = field.type
+    while hasattr(named, "of_type"):
+        named = named.of_type
+    if isinstance(getattr(named, "__strawberry_definition__", None), StrawberryObjectDefinition):
+        return None
+    if field.python_name == "id":
+        return global_id(type_name)
+    if named is float:
+        return float_column(field.python_name)
+    if named is dt.datetime:
+        name = field.python_name
+        return Spec(lambda r, sel, a: sql.datetime_text(f"{a}.{name}"))
+    return column(field.python_name)
+
+
+def _entity_specs() -> dict[str, dict[str, Spec]]:
+    """The fields of the types made from rows (``from_row``): declared ones and columns."""
+    out: dict[str, dict[str, Spec]] = {}
+    for cls in vars(entities).values():
+        definition = getattr(cls, "__strawberry_definition__", None)
+        if not isinstance(definition, StrawberryObjectDefinition) or definition.is_input:
+            continue
+        if not hasattr(cls, "from_row"):
+            continue
+        specs = out.setdefault(definition.name, {})
+        for field in definition.fields:
+            if is_private(field.type):
+                continue
+            name = field.graphql_name or to_camel_case(field.python_name)
+            declaration = field.metadata.get(DECLARATION)
+            if declaration is not None:
+                named = field.type
+                while hasattr(named, "of_type"):
+                    named = named.of_type
+                row_type = getattr(named, "__strawberry_definition__", None)
+                specs[name] = declared(declaration, row_type.name if row_type else "")
+            elif field.base_resolver is None and (spec := _column(definition.name, field)):
+                specs[name] = spec
+    return out
+
+
+def _merge(*mappings: dict[str, dict[str, Spec]]) -> dict[str, dict[str, Spec]]:
+    out: dict[str, dict[str, Spec]] = {}
+    for mapping in mappings:
+        for type_name, specs in mapping.items():
+            both = out.setdefault(type_name, {}).keys() & specs.keys()
+            assert not both, f"{type_name}: {both} both declared and hand-written"
+            out[type_name].update(specs)
+    return out
+
+
+SPECS = _merge(HAND_WRITTEN, _entity_specs())
 
 # Types rendered by their parent field's renderer; their fields need no entry of their own.
 INLINE_TYPES = frozenset({"SourceSpan", "GroupCount", "PageInfo"})

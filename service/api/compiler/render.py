@@ -22,7 +22,7 @@ Build = Callable[[str, tuple[Selection, ...]], str]  # (row alias, selections) -
 
 
 @dataclass(frozen=True)
-class Rows:
+class Table:
     """Where an entity's rows come from: FROM clause and columns, in the reference's aliases."""
 
     source: str
@@ -39,28 +39,21 @@ class Rows:
 class Render:
     """One statement being rendered, with the arguments bound for this request."""
 
-    stmt: sql.Statement
+    stmt: sql.SqlStatement
     bound: Mapping[int, Any]
 
     def arg(self, selection: Selection) -> Any:
         return self.bound[id(selection)]
 
 
-def to_one(r: Render, rows: Rows, condition: str, build: Build, sel: Selection) -> str:
+def to_one(r: Render, rows: Table, condition: str, build: Build, sel: Selection) -> str:
     """The object matching ``condition`` (a key lookup), or null."""
     a = r.stmt.alias()
     return f"(SELECT {build(a, sel.children)} FROM ({rows.where([condition])}) {a})"
 
 
-def to_many(r: Render, rows: Rows, condition: str, order: str, build: Build, sel: Selection) -> str:
-    """A JSON list of the objects matching ``condition``; ``order`` names columns as ``{r}``."""
-    a = r.stmt.alias()
-    element = build(a, sel.children)
-    return sql.json_list(element, order.format(r=a), f"({rows.where([condition])}) {a}")
-
-
 @dataclass(frozen=True)
-class Page:
+class Paging:
     """A connection's validated paging (the reference's PageArgs) and whether it is empty
     (a filter that can match nothing: the reference answers with an empty page)."""
 
@@ -80,7 +73,7 @@ class Source:
     count: str
 
 
-def table_source(rows: Rows, conditions: list[str], order: str) -> Source:
+def table_source(rows: Table, conditions: list[str], order: str) -> Source:
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
 
     def select(start: str, limit: str) -> str:
@@ -122,7 +115,7 @@ def _needs_rows(sel: Selection) -> bool:
 
 
 def connection(
-    r: Render, sel: Selection, type_name: str, page: Page, source: Source, build: Build
+    r: Render, sel: Selection, type_name: str, page: Paging, source: Source, build: Build
 ) -> str:
     """A Relay connection exactly as service.api.pagination builds it.
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from service.api.compiler.render import Rows
+from service.api.compiler.render import Table
 from service.storage.queries import (
     DOCUMENT_COLUMNS,
     EVENT_COLUMNS,
@@ -14,30 +14,17 @@ from service.storage.queries import (
     TOPIC_COLUMNS,
 )
 
-STATEMENTS = Rows("statement s", STATEMENT_COLUMNS, "s.id")
-EVENTS = Rows("event e", EVENT_COLUMNS, "e.id")
-PERSONS = Rows("person p", "p.id, p.name", "p.id")
-ORGANISATIONS = Rows("organisation o", ORGANISATION_COLUMNS, "o.id")
-TOPICS = Rows("topic t", TOPIC_COLUMNS, "t.id")
-DOCUMENTS = Rows("source_document d", DOCUMENT_COLUMNS + ", d.text", "d.id")
-FIGURES = Rows("figure f JOIN statement s ON s.id = f.statement_id", FIGURE_COLUMNS, "f.id")
-PARTICIPANTS = Rows(
-    "participant pt",
-    "pt.id, pt.event_id, pt.person_id, pt.role, pt.label, pt.title, pt.affiliation_id",
-    "pt.id",
-)
-STATEMENT_TOPICS = Rows(
-    "statement_topic st JOIN topic t ON t.id = st.topic_id", TOPIC_COLUMNS, "t.id"
-)
-EVENT_ORGANISATIONS = Rows(
-    "event_organisation eo JOIN organisation o ON o.id = eo.organisation_id",
-    ORGANISATION_COLUMNS,
-    "o.id",
-)
+STATEMENTS = Table("statement s", STATEMENT_COLUMNS, "s.id")
+EVENTS = Table("event e", EVENT_COLUMNS, "e.id")
+PERSONS = Table("person p", "p.id, p.name", "p.id")
+ORGANISATIONS = Table("organisation o", ORGANISATION_COLUMNS, "o.id")
+TOPICS = Table("topic t", TOPIC_COLUMNS, "t.id")
+DOCUMENTS = Table("source_document d", DOCUMENT_COLUMNS, "d.id")
+FIGURES = Table("figure f JOIN statement s ON s.id = f.statement_id", FIGURE_COLUMNS, "f.id")
 # A person reference follows a merge to the person kept, as loaders.person does. Merges are
 # flattened (mergePersons re-points persons merged into the merged one), so one step reaches
 # the kept person; a join costs less than a sub-select per row.
-KEPT_PERSONS = Rows(
+KEPT_PERSONS = Table(
     "person m LEFT JOIN person k ON k.id = m.merged_into_id",
     "coalesce(k.id, m.id) AS id, coalesce(k.name, m.name) AS name",
     "m.id",

@@ -22,7 +22,7 @@ _PARAMETER = re.compile(r"\$(\d+)")
 MAX_OBJECT_KEYS = 50
 
 
-class Statement:
+class SqlStatement:
     """One SQL statement being assembled: numbered parameters and unique row aliases."""
 
     def __init__(self) -> None:

@@ -5,11 +5,12 @@ more data asks a per-request DataLoader, so a list of N items costs one query pe
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 
 from service.api import ids
+from service.api.declared import count, link, related, span
 from service.api.filters import statement_criteria
 from service.api.pagination import Connection, empty_connection, page_args, paginate
 from service.api.types.enums import (
@@ -23,6 +24,7 @@ from service.api.types.enums import (
     TopicKind,
 )
 from service.api.types.inputs import StatementFilter
+from service.storage import relations
 
 if TYPE_CHECKING:
     from service.api.context import Context
@@ -125,15 +127,11 @@ class SourceDocument(Node):
             ingested_at=row["ingested_at"],
         )
 
-    @strawberry.field(
-        description="The full text exactly as ingested; SourceSpan offsets index into it."
+    text: str = related(
+        relations.DOCUMENT_TEXT,
+        "The full text exactly as ingested; SourceSpan offsets index into it.",
     )
-    async def text(self, info: strawberry.Info) -> str:
-        return await context(info).loaders.document_text.load(self.pk)
-
-    @strawberry.field
-    async def events(self, info: strawberry.Info) -> list[Event]:
-        return await context(info).loaders.document_events.load(self.pk)
+    events: list[Event] = related(relations.DOCUMENT_EVENTS)
 
 
 @strawberry.type(
@@ -161,13 +159,10 @@ class Event(Node):
             location=row["location"],
         )
 
-    @strawberry.field(description="Organisations hosting or convening the event.")
-    async def organisations(self, info: strawberry.Info) -> list[Organisation]:
-        return await context(info).loaders.event_organisations.load(self.pk)
-
-    @strawberry.field
-    async def participants(self, info: strawberry.Info) -> list[Participant]:
-        return await context(info).loaders.event_participants.load(self.pk)
+    organisations: list[Organisation] = related(
+        relations.EVENT_ORGANISATIONS, "Organisations hosting or convening the event."
+    )
+    participants: list[Participant] = related(relations.EVENT_PARTICIPANTS)
 
     @strawberry.field
     async def statements(
@@ -182,9 +177,7 @@ class Event(Node):
             info, "event", self.pk, None, "SEQUENCE", first, after, last, before
         )
 
-    @strawberry.field
-    async def document(self, info: strawberry.Info) -> SourceDocument:
-        return await context(info).loaders.document.load(self.document_pk)
+    document: SourceDocument = link("document_id")
 
 
 @strawberry.type(description="A person's part in one event.")
@@ -209,20 +202,12 @@ class Participant:
             title=row["title"],
         )
 
-    @strawberry.field
-    async def person(self, info: strawberry.Info) -> Person | None:
-        if self.person_pk is None:
-            return None
-        return await context(info).loaders.person.load(self.person_pk)
-
-    @strawberry.field(
-        description="Outlet or organisation the participant speaks for at this event,"
-        " e.g. a journalist's agency."
+    person: Person | None = link("person_id")
+    affiliation: Organisation | None = link(
+        "affiliation_id",
+        "Outlet or organisation the participant speaks for at this event,"
+        " e.g. a journalist's agency.",
     )
-    async def affiliation(self, info: strawberry.Info) -> Organisation | None:
-        if self.affiliation_pk is None:
-            return None
-        return await context(info).loaders.organisation.load(self.affiliation_pk)
 
 
 @strawberry.type
@@ -236,20 +221,27 @@ class Person(Node):
             id=strawberry.ID(ids.encode("Person", row["id"])), pk=row["id"], name=row["name"]
         )
 
-    @strawberry.field(
-        description="Every other form seen or recorded: labels, spellings, address forms"
-        " ('Nursultan Abishevich')."
+    aliases: list[str] = related(
+        relations.PERSON_ALIASES,
+        "Every other form seen or recorded: labels, spellings, address forms"
+        " ('Nursultan Abishevich').",
     )
-    async def aliases(self, info: strawberry.Info) -> list[str]:
-        return await context(info).loaders.person_aliases.load(self.pk)
-
-    @strawberry.field(description="Titles and offices seen, most recent first.")
-    async def titles(self, info: strawberry.Info) -> list[str]:
-        return await context(info).loaders.person_titles.load(self.pk)
-
-    @strawberry.field
-    async def statement_count(self, info: strawberry.Info) -> int:
-        return await context(info).loaders.person_statement_count.load(self.pk)
+    titles: list[str] = related(
+        relations.PERSON_TITLES, "Titles and offices seen, most recent first."
+    )
+    statement_count: int = count(relations.PERSON_STATEMENT_COUNT)
+    wikidata_id: str | None = related(
+        relations.PERSON_WIKIDATA_ID,
+        "The person's Wikidata item (e.g. 'Q7747'), when the office-holder data knows it.",
+    )
+    country: str | None = related(
+        relations.PERSON_COUNTRY,
+        "ISO 3166 alpha-2 code of the country the person serves, when known.",
+    )
+    offices: list[PersonOffice] = related(
+        relations.PERSON_OFFICES,
+        "Offices held, latest start first; from the office-holder data and the transcripts.",
+    )
 
     @strawberry.field
     async def statements(
@@ -297,9 +289,7 @@ class Organisation(Node):
             kind=OrganisationKind(row["kind"]),
         )
 
-    @strawberry.field
-    async def aliases(self, info: strawberry.Info) -> list[str]:
-        return await context(info).loaders.organisation_aliases.load(self.pk)
+    aliases: list[str] = related(relations.ORGANISATION_ALIASES)
 
     @strawberry.field(description="Statements that mention this organisation.")
     async def statements(
@@ -347,9 +337,7 @@ class Topic(Node):
             kind=TopicKind(row["kind"]),
         )
 
-    @strawberry.field
-    async def statement_count(self, info: strawberry.Info) -> int:
-        return await context(info).loaders.topic_statement_count.load(self.pk)
+    statement_count: int = count(relations.TOPIC_STATEMENT_COUNT)
 
     @strawberry.field
     async def statements(
@@ -404,44 +392,101 @@ class Statement(Node):
             spoken_on=row["spoken_on"],
         )
 
-    @strawberry.field
-    async def event(self, info: strawberry.Info) -> Event:
-        return await context(info).loaders.event.load(self.event_pk)
-
-    @strawberry.field(
-        description="Who spoke, when known (a journalist who names himself included); null for"
-        " an unnamed 'Question:' or 'MODERATOR:'."
+    event: Event = link("event_id")
+    speaker: Person | None = link(
+        "speaker_id",
+        "Who spoke, when known (a journalist who names himself included); null for"
+        " an unnamed 'Question:' or 'MODERATOR:'.",
     )
-    async def speaker(self, info: strawberry.Info) -> Person | None:
-        if self.speaker_pk is None:
-            return None
-        return await context(info).loaders.person.load(self.speaker_pk)
+    in_reply_to: Statement | None = link(
+        "in_reply_to_id", "For an answer: the question it answers."
+    )
+    replies: list[Statement] = related(relations.REPLIES)
+    topics: list[Topic] = related(
+        relations.STATEMENT_TOPICS, "Topics the turn is about (it mentions the place or theme)."
+    )
+    organisations: list[Organisation] = related(
+        relations.STATEMENT_ORGANISATIONS, "Organisations the turn mentions."
+    )
+    figures: list[Figure] = related(relations.STATEMENT_FIGURES)
+    topic_mentions: list[TopicMention] = related(
+        relations.TOPIC_MENTIONS,
+        "Where the turn names each of its topics, in text order: the evidence for `topics`.",
+    )
+    organisation_mentions: list[OrganisationMention] = related(
+        relations.ORGANISATION_MENTIONS,
+        "Where the turn names each organisation it mentions, in text order: the evidence for"
+        " `organisations`.",
+    )
 
-    @strawberry.field(description="For an answer: the question it answers.")
-    async def in_reply_to(self, info: strawberry.Info) -> Statement | None:
-        if self.in_reply_to_pk is None:
-            return None
-        return await context(info).loaders.statement.load(self.in_reply_to_pk)
+    source_span: SourceSpan = span()
 
-    @strawberry.field
-    async def replies(self, info: strawberry.Info) -> list[Statement]:
-        return await context(info).loaders.replies.load(self.pk)
 
-    @strawberry.field(description="Topics the turn is about (it mentions the place or theme).")
-    async def topics(self, info: strawberry.Info) -> list[Topic]:
-        return await context(info).loaders.statement_topics.load(self.pk)
+@strawberry.type
+class Mention:
+    """What the two evidence types share: the words as written and where they lie. The row's
+    reference column (``REFERENCE``) is kept as ``<name>_pk`` for the ``link`` field."""
 
-    @strawberry.field(description="Organisations the turn mentions.")
-    async def organisations(self, info: strawberry.Info) -> list[Organisation]:
-        return await context(info).loaders.statement_organisations.load(self.pk)
+    REFERENCE: ClassVar[str]
+    pk: strawberry.Private[int]
+    start: strawberry.Private[int]
+    end: strawberry.Private[int]
+    text: str = strawberry.field(description="The words as written.")
+    source_span: SourceSpan = span("Where the words lie in SourceDocument.text.")
 
-    @strawberry.field
-    async def figures(self, info: strawberry.Info) -> list[Figure]:
-        return await context(info).loaders.statement_figures.load(self.pk)
+    @classmethod
+    def from_row(cls, row: Any) -> Any:
+        reference = cls.REFERENCE.removesuffix("_id") + "_pk"
+        return cls(
+            pk=row["id"],
+            start=row["start_offset"],
+            end=row["end_offset"],
+            text=row["text"],
+            **{reference: row[cls.REFERENCE]},
+        )
 
-    @strawberry.field
-    def source_span(self) -> SourceSpan:
-        return SourceSpan(start=self.start, end=self.end)
+
+@strawberry.type(description="Where a statement names a topic: the words and their place.")
+class TopicMention(Mention):
+    REFERENCE = "topic_id"
+    topic_pk: strawberry.Private[int]
+    topic: Topic = link("topic_id", "The topic the words name.")
+
+
+@strawberry.type(description="Where a statement names an organisation: the words and their place.")
+class OrganisationMention(Mention):
+    REFERENCE = "organisation_id"
+    organisation_pk: strawberry.Private[int]
+    organisation: Organisation = link("organisation_id", "The organisation the words name.")
+
+
+@strawberry.type(description="An office a person held, with its dates when known.")
+class PersonOffice:
+    office: str = strawberry.field(
+        description="The office's full name, e.g. 'President of the Russian Federation'."
+    )
+    country: str | None = strawberry.field(
+        description="ISO 3166 alpha-2 code of the office's country, or an organisation's"
+        " acronym (NATO)."
+    )
+    start_date: dt.date | None = strawberry.field(description="First day in office, if known.")
+    end_date: dt.date | None = strawberry.field(
+        description="Last day in office; null while in office or when unknown."
+    )
+    source: str = strawberry.field(
+        description="Where the office comes from: office_holders (the bundled office-holder"
+        " data), transcript (a page names it) or curated."
+    )
+
+    @classmethod
+    def from_row(cls, row: Any) -> PersonOffice:
+        return cls(
+            office=row["office"],
+            country=row["country"],
+            start_date=row["start_date"],
+            end_date=row["end_date"],
+            source=row["source"],
+        )
 
 
 @strawberry.type(description="A number quoted in a statement, normalised.")
@@ -490,19 +535,10 @@ class Figure(Node):
             context=row["context"],
         )
 
-    @strawberry.field
-    async def statement(self, info: strawberry.Info) -> Statement:
-        return await info.context.loaders.statement.load(self.statement_pk)
+    statement: Statement = link("statement_id")
+    speaker: Person | None = link("speaker_id")
 
-    @strawberry.field
-    async def speaker(self, info: strawberry.Info) -> Person | None:
-        if self.speaker_pk is None:
-            return None
-        return await info.context.loaders.person.load(self.speaker_pk)
-
-    @strawberry.field
-    def source_span(self) -> SourceSpan:
-        return SourceSpan(start=self.start, end=self.end)
+    source_span: SourceSpan = span()
 
 
 @strawberry.type
