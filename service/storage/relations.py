@@ -119,6 +119,14 @@ STATEMENT_FIGURES = Related(
     "f.statement_id",
     ("start_offset", "id"),
 )
+MENTIONED_PERSONS = Related(  # a merged person as the person kept (merges are flattened)
+    "person_mention pm JOIN person m ON m.id = pm.person_id"
+    " LEFT JOIN person k ON k.id = m.merged_into_id",
+    "coalesce(k.id, m.id) AS id, coalesce(k.name, m.name) AS name",
+    "pm.statement_id",
+    ("name", "id"),
+    distinct=True,
+)
 _MENTION_COLUMNS = "{m}.id, {m}.{ref}, {m}.start_offset, {m}.end_offset, {m}.text"
 TOPIC_MENTIONS = Related(
     "topic_mention tm",

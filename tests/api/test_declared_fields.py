@@ -19,6 +19,7 @@ MENTIONS = """
     id text sourceSpan { start end }
     event { document { text } }
     topics { id } organisations { id }
+    mentionedPersons { id name }
     topicMentions { text sourceSpan { start end } topic { id } }
     organisationMentions { text sourceSpan { start end } organisation { id } }
 } } }
@@ -46,6 +47,22 @@ async def test_mention_spans_are_the_words_and_back_the_topics(api: GraphQL) -> 
             # the evidence names exactly the topics / organisations listed
             assert {m[ref]["id"] for m in mentions} == {x["id"] for x in s[listed]}
     assert seen > 0, "the seed documents mention topics and organisations"
+
+
+async def test_mentioned_persons_are_the_stored_mentions(api: GraphQL, pool: asyncpg.Pool) -> None:
+    statements = (await api(MENTIONS))["data"]["statements"]["nodes"]
+    rows = await pool.fetch(
+        "SELECT pm.statement_id, coalesce(k.name, m.name) AS name FROM person_mention pm"
+        " JOIN person m ON m.id = pm.person_id LEFT JOIN person k ON k.id = m.merged_into_id"
+    )
+    stored: dict[int, set[str]] = {}
+    for row in rows:
+        stored.setdefault(row["statement_id"], set()).add(row["name"])
+    for s in statements:
+        names = [p["name"] for p in s["mentionedPersons"]]
+        assert names == sorted(names), "by name"
+        assert len(names) == len(set(names)), "each person once"
+        assert set(names) == stored.get(ids.decode(s["id"])[1], set())
 
 
 PERSON = """

@@ -409,6 +409,11 @@ class Statement(Node):
         relations.STATEMENT_ORGANISATIONS, "Organisations the turn mentions."
     )
     figures: list[Figure] = related(relations.STATEMENT_FIGURES)
+    mentioned_persons: list[Person] = related(
+        relations.MENTIONED_PERSONS,
+        "People the turn names, each once, by name (a merged person as the person kept);"
+        " its speaker only when the turn names him too.",
+    )
     topic_mentions: list[TopicMention] = related(
         relations.TOPIC_MENTIONS,
         "Where the turn names each of its topics, in text order: the evidence for `topics`.",
