@@ -166,6 +166,7 @@ STATEMENT_ORDER = {
     "DATE_ASC": "s.spoken_on ASC NULLS LAST, s.event_id, s.sequence",
     "SEQUENCE": "s.sequence",  # within one event (Event.statements)
 }
+STATEMENT_ORDER_INTERNAL = frozenset({"SEQUENCE"})  # not offered as a StatementOrder
 
 # How a statement belongs to a parent ``p.id`` in batched per-parent pages.
 STATEMENT_PARENT = {

@@ -1,99 +1,44 @@
-"""The contract's enums; values equal names so they map 1:1 onto the database's text columns."""
+"""The contract's enums, each served from the one definition it has elsewhere.
+
+Kinds are ingestion's own (``service.ingestion.model``): what a parser writes is what the API
+serves, and values equal names so they map 1:1 onto the database's text columns. Orders and
+groupings are the keys of the SQL tables that implement them (``service.storage.queries``),
+so an order cannot be offered without its ORDER BY.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 import strawberry
 
+from service.ingestion import model
+from service.storage.queries import (
+    EVENT_ORDER,
+    FIGURE_ORDER,
+    STATEMENT_GROUPINGS,
+    STATEMENT_ORDER,
+    STATEMENT_ORDER_INTERNAL,
+)
 
-@strawberry.enum
-class EventKind(Enum):
-    PRESS_CONFERENCE = "PRESS_CONFERENCE"
-    PRESS_BRIEFING = "PRESS_BRIEFING"
-    MEETING = "MEETING"
-    SPEECH = "SPEECH"
-    INTERVIEW = "INTERVIEW"
-    OTHER = "OTHER"
-
-
-@strawberry.enum
-class ParticipantRole(Enum):
-    SPEAKER = "SPEAKER"
-    MODERATOR = "MODERATOR"
-    JOURNALIST = "JOURNALIST"
-    INTERPRETER = "INTERPRETER"
-
-
-@strawberry.enum
-class OrganisationKind(Enum):
-    INTERNATIONAL = "INTERNATIONAL"
-    GOVERNMENT = "GOVERNMENT"
-    MEDIA = "MEDIA"
-    OTHER = "OTHER"
+EventKind = strawberry.enum(model.EventKind)
+ParticipantRole = strawberry.enum(model.ParticipantRole)
+OrganisationKind = strawberry.enum(model.OrganisationKind)
+TopicKind = strawberry.enum(model.TopicKind)
+StatementKind = strawberry.enum(model.StatementKind)
+FigureKind = strawberry.enum(model.FigureKind)
+FigureQualifier = strawberry.enum(model.FigureQualifier)
 
 
-@strawberry.enum
-class TopicKind(Enum):
-    PLACE = "PLACE"
-    THEME = "THEME"
+def _keys_of(name: str, keys: Iterable[str]) -> type[Enum]:
+    """A GraphQL enum whose values are ``keys`` (name = value), in their order."""
+    return strawberry.enum(Enum(name, {key: key for key in keys}, module=__name__))  # type: ignore[return-value]
 
 
-@strawberry.enum
-class StatementKind(Enum):
-    REMARKS = "REMARKS"
-    QUESTION = "QUESTION"
-    ANSWER = "ANSWER"
-    MODERATION = "MODERATION"
-
-
-@strawberry.enum
-class FigureKind(Enum):
-    MONEY = "MONEY"
-    PERCENTAGE = "PERCENTAGE"
-    MASS = "MASS"
-    COUNT = "COUNT"
-    MULTIPLIER = "MULTIPLIER"
-    DURATION = "DURATION"
-    OTHER = "OTHER"
-
-
-@strawberry.enum
-class FigureQualifier(Enum):
-    EXACT = "EXACT"
-    APPROXIMATE = "APPROXIMATE"
-    MORE_THAN = "MORE_THAN"
-    LESS_THAN = "LESS_THAN"
-    AT_LEAST = "AT_LEAST"
-    AT_MOST = "AT_MOST"
-    ALMOST = "ALMOST"
-
-
-@strawberry.enum
-class StatementOrder(Enum):
-    DATE_DESC = "DATE_DESC"
-    DATE_ASC = "DATE_ASC"
-
-
-@strawberry.enum
-class EventOrder(Enum):
-    DATE_DESC = "DATE_DESC"
-    DATE_ASC = "DATE_ASC"
-
-
-@strawberry.enum
-class FigureOrder(Enum):
-    DATE_DESC = "DATE_DESC"
-    DATE_ASC = "DATE_ASC"
-    VALUE_DESC = "VALUE_DESC"
-    VALUE_ASC = "VALUE_ASC"
-
-
-@strawberry.enum
-class StatementGrouping(Enum):
-    SPEAKER = "SPEAKER"
-    TOPIC = "TOPIC"
-    ORGANISATION = "ORGANISATION"
-    EVENT = "EVENT"
-    MONTH = "MONTH"
-    YEAR = "YEAR"
+StatementOrder = _keys_of(
+    "StatementOrder", (k for k in STATEMENT_ORDER if k not in STATEMENT_ORDER_INTERNAL)
+)
+EventOrder = _keys_of("EventOrder", EVENT_ORDER)
+FigureOrder = _keys_of("FigureOrder", FIGURE_ORDER)
+StatementGrouping = _keys_of("StatementGrouping", STATEMENT_GROUPINGS)
