@@ -50,7 +50,7 @@ class CommandError(RuntimeError):
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     args = build_parser().parse_args(argv)
-    from service.database import DatabaseUnavailable
+    from service.database import DatabaseConnectError
 
     try:
         settings = Settings.from_env()
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(settings)
     try:
         return int(args.handler(settings, args, started))
-    except (CommandError, EmbeddedPostgresError, DatabaseUnavailable, ConfigError) as exc:
+    except (CommandError, EmbeddedPostgresError, DatabaseConnectError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

@@ -35,7 +35,7 @@ PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseConnectError(RuntimeError):
     """One clear line: which database could not be used, and why."""
 
 
@@ -180,13 +180,13 @@ async def retry(attempt: Any, url: str, timeout: float, *, what: str = "connect 
         try:
             return await attempt()
         except PERMANENT_ERRORS as exc:
-            raise DatabaseUnavailable(
+            raise DatabaseConnectError(
                 f"cannot {what} the database {redacted(url)}: {describe(exc)}"
             ) from None
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:  # incl. timeouts
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise DatabaseUnavailable(
+                raise DatabaseConnectError(
                     f"database {redacted(url)} unreachable after {timeout:g} s "
                     f"({describe(exc)}). Fix: check DATABASE_URL and that the server is up"
                 ) from None

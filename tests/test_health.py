@@ -133,7 +133,7 @@ async def test_create_pool_gives_up_with_one_clear_line() -> None:
     started = time.monotonic()
     try:
         await database.create_pool(settings.database_url or "", settings)
-    except database.DatabaseUnavailable as exc:
+    except database.DatabaseConnectError as exc:
         message = str(exc)
     else:
         raise AssertionError("connected to a closed port")

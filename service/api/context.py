@@ -7,8 +7,6 @@ tools without a request use ``new_context``.
 from __future__ import annotations
 
 import hmac
-import re
-import uuid
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -18,6 +16,7 @@ from service.api.loaders import Loaders
 from service.api.name_cache import NameCache
 from service.api.names import NameResolver
 from service.api.reader import Reader
+from service.api.request_ids import new_request_id, request_id_of
 from service.config import Settings
 from service.storage.sessions import set_local_sql
 from service.storage.tokens import token_can_write
@@ -25,7 +24,6 @@ from service.storage.tokens import token_can_write
 # A request carrying this header (value "1") gets the number of SQL statements it cost in the
 # response's extensions.sqlStatements: the N+1 tests read it; it reveals nothing sensitive.
 SQL_COUNT_HEADER = "X-Debug-Sql-Count"
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 @dataclass
@@ -36,7 +34,7 @@ class Context:
     loaders: Loaders
     names: NameResolver
     token: str | None = None
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    request_id: str = field(default_factory=new_request_id)
     count_sql: bool = False
     name_cache: NameCache | None = None  # the process's, shared by requests (None: off)
 
@@ -83,7 +81,7 @@ def new_context(
         loaders=Loaders(db),
         names=NameResolver(db, name_cache),
         token=token,
-        request_id=request_id or uuid.uuid4().hex,
+        request_id=request_id or new_request_id(),
         count_sql=count_sql,
         name_cache=name_cache,
     )
@@ -99,17 +97,6 @@ def bearer_token(authorization: str | None) -> str | None:
         return None
     scheme, _, token = authorization.strip().partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
-
-
-def request_id_of(request: Request) -> str:
-    """The id the HTTP layer assigned (request.state), else a sane client one, else a new one."""
-    assigned = getattr(request.state, "request_id", None)
-    if isinstance(assigned, str) and assigned:
-        return assigned
-    incoming = request.headers.get("x-request-id")
-    if incoming and _REQUEST_ID.fullmatch(incoming):
-        return incoming
-    return uuid.uuid4().hex
 
 
 async def make_context(request: Request, settings: Settings) -> Context:

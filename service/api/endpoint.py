@@ -23,13 +23,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-import asyncpg
 import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -44,7 +41,10 @@ from strawberry.types.graphql import OperationType
 
 from service.api import graphiql, persisted
 from service.api.documents import ParsedDocuments
+from service.api.executors import Executor, GraphQLParams, PathResult, StrawberryExecutor
+from service.api.failures import classify_failure, is_unexpected, public_error
 from service.api.inputs import InputTooLarge, Limits, check_arguments
+from service.api.request_ids import REQUEST_ID_HEADER, request_id_of
 from service.config import Settings
 from service.observability import graphql_operation
 
@@ -54,12 +54,10 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
 TEXT_HTML = "text/html"
 REQUEST_BODY_TYPES = frozenset({APPLICATION_JSON, GRAPHQL_RESPONSE_JSON})
-REQUEST_ID_HEADER = "X-Request-ID"
 EXECUTION_PATH_HEADER = "X-Execution-Path"
 # Honoured only when path forcing is on (tests, benchmarks; see service.api.compiler): run this
 # request on the named path ("strawberry" or "compiled") instead of the default one.
 FORCE_PATH_HEADER = "X-Execution-Path-Force"
-_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 ContextFactory = Callable[[Request, Settings], Any]
 
@@ -148,14 +146,6 @@ class RequestError(Exception):
         self.message = message
         self.code = code
         self.headers = dict(headers or {})
-
-
-@dataclass(frozen=True)
-class GraphQLParams:
-    query: str
-    operation_name: str | None
-    variables: dict[str, Any] | None
-    extensions: dict[str, Any] | None
 
 
 def params_from_mapping(raw: Mapping[str, Any]) -> GraphQLParams:
@@ -248,49 +238,6 @@ async def read_body(request: Request, limit: int) -> bytes:
 # ---------------------------------------------------------------- execution
 
 
-@dataclass(frozen=True)
-class PathResult:
-    """An executor's answer naming the path that produced it (X-Execution-Path): either a
-    result to render here, or `body`, a complete JSON response the executor already wrote
-    (the compiled path; always HTTP 200)."""
-
-    path: str
-    result: ExecutionResult | None = None
-    body: bytes | None = None
-
-
-class Executor(Protocol):
-    """One way of running a GraphQL operation; `name` goes out in X-Execution-Path unless the
-    answer is a PathResult naming another path."""
-
-    name: str
-
-    async def execute(
-        self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]
-    ) -> ExecutionResult | PathResult: ...
-
-
-class StrawberryExecutor:
-    """The reference path: Strawberry parses, validates (with the schema's limits) and executes."""
-
-    name = "strawberry"
-
-    def __init__(self, schema: Schema) -> None:
-        self.schema = schema
-
-    async def execute(
-        self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]
-    ) -> ExecutionResult:
-        return await self.schema.execute(
-            params.query,
-            variable_values=params.variables,
-            context_value=context,
-            operation_name=params.operation_name,
-            allowed_operation_types=operations,
-            operation_extensions=params.extensions,
-        )
-
-
 def is_request_error(result: ExecutionResult) -> bool:
     """True when execution never started: parse, validation or variable-coercion errors.
 
@@ -304,87 +251,6 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 
 # ---------------------------------------------------------------- error masking
-
-_DATABASE_DOWN: tuple[type[BaseException], ...] = (
-    OSError,  # connection refused, reset, unreachable
-    TimeoutError,  # no pool connection in time
-    asyncpg.InterfaceError,  # pool closed, connection lost mid-query
-)
-# SQLSTATE prefixes meaning "the server cannot serve us now": connection exceptions, operator
-# intervention (shutdown, database dropped), insufficient resources, database missing.
-_DATABASE_DOWN_STATES = ("08", "57P", "53", "3D000")
-
-
-def _database_down(error: BaseException) -> bool:
-    if isinstance(error, _DATABASE_DOWN):
-        return True
-    if not isinstance(error, asyncpg.PostgresError):
-        return False
-    state = error.sqlstate or ""
-    # 55000 is broad; at connect time it says the database is not accepting connections.
-    return state.startswith(_DATABASE_DOWN_STATES) or (
-        state == "55000" and "accepting connections" in str(error)
-    )
-
-
-def _causes(error: BaseException) -> Iterable[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen and len(seen) < 10:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-def classify_failure(error: BaseException) -> tuple[str, str] | None:
-    """(code, public message) for failures we can name without leaking internals.
-
-    Public so that the schema's own masking can name a database outage the same way.
-    """
-    for cause in _causes(error):
-        if isinstance(cause, asyncpg.QueryCanceledError):
-            return "TIMEOUT", "The query took too long and was cancelled; narrow it down."
-        if isinstance(cause, asyncpg.ReadOnlySQLTransactionError):  # a standby as the primary
-            return "READ_ONLY", "The database is read-only right now; nothing was changed."
-        if _database_down(cause):
-            return "DATABASE_UNAVAILABLE", "The database is unavailable; try again shortly."
-    return None
-
-
-def is_internal(error: GraphQLError) -> bool:
-    """An error caused by an unexpected exception rather than by the request.
-
-    GraphQLErrors raised on purpose (by resolvers, validation rules, scalars) are public. So is a
-    non-GraphQL exception tied to a document location but not a field path: graphql-core's
-    variable coercion wraps a scalar's ValueError that way, and its message is for the client.
-    """
-    original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
-        return False
-    return error.path is not None or not error.nodes
-
-
-def public_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
-    """The error as the client may see it; internal failures are logged and masked."""
-    formatted = dict(error.formatted)
-    if not is_internal(error):
-        return formatted
-    original = error.original_error
-    assert original is not None
-    known = classify_failure(original)
-    if known:
-        code, message = known
-        logger.warning("request %s: %s: %r", request_id, code, original)
-    else:
-        code, message = "INTERNAL_SERVER_ERROR", "Internal server error"
-        logger.error(
-            "request %s: unexpected error in GraphQL execution",
-            request_id,
-            exc_info=(type(original), original, original.__traceback__),
-        )
-    formatted["message"] = message
-    formatted["extensions"] = {"code": code, "requestId": request_id}
-    return formatted
 
 
 def internal_failure(error: BaseException, request_id: str) -> RequestError:
@@ -426,17 +292,6 @@ def request_error_response(error: RequestError, media_type: str, request_id: str
     return json_response(payload, error.status, media_type, request_id, error.headers)
 
 
-def request_id_for(request: Request) -> str:
-    """Reuse a sane client- or middleware-supplied id (for tracing), else make one."""
-    existing = getattr(request.state, "request_id", None)
-    if isinstance(existing, str) and existing:
-        return existing
-    incoming = request.headers.get(REQUEST_ID_HEADER)
-    if incoming and _CLIENT_REQUEST_ID.fullmatch(incoming):
-        return incoming
-    return uuid.uuid4().hex
-
-
 # ---------------------------------------------------------------- the endpoint
 
 
@@ -463,7 +318,7 @@ class GraphQLEndpoint:
         )
 
     async def handle(self, request: Request) -> Response:
-        request_id = request_id_for(request)
+        request_id = request_id_of(request)
         request.state.request_id = request_id  # make_context and the schema's masking use it
         is_get = request.method in ("GET", "HEAD")
         accept = request.headers.get("accept")
@@ -592,7 +447,7 @@ class GraphQLEndpoint:
         internal = {
             shown["extensions"]["code"]
             for raw, shown in zip(raw_errors, errors, strict=True)
-            if is_internal(raw)
+            if is_unexpected(raw)
         }
         if request_error and internal:
             status = 503 if internal == {"DATABASE_UNAVAILABLE"} else 500

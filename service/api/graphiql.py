@@ -19,9 +19,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from service.api.request_ids import REQUEST_ID_HEADER
+
 NODE_MODULES = Path(__file__).resolve().parent / "graphiql" / "node_modules"
 ASSET_PREFIX = "/graphiql/assets"
-REQUEST_ID_HEADER = "X-Request-ID"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"

@@ -9,30 +9,17 @@ never see a stack trace, SQL or internal names.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
+from service.api.failures import is_unexpected
+from service.api.request_ids import request_id_in
+
 log = logging.getLogger("service.api")
 
 INTERNAL_MESSAGE = "Internal server error"
-
-
-def is_unexpected(error: GraphQLError) -> bool:
-    """Caused by an exception that is not a GraphQL error, while resolving a field."""
-    original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
-        return False
-    # Variable coercion wraps a scalar's ValueError with nodes but no path: that is the
-    # client's mistake and its message is meant for the client.
-    return error.path is not None or not error.nodes
-
-
-def request_id(execution_context: object) -> str:
-    context = getattr(execution_context, "context", None)
-    return getattr(context, "request_id", None) or uuid.uuid4().hex
 
 
 class MaskInternalErrors(MaskErrors):
@@ -43,7 +30,7 @@ class MaskInternalErrors(MaskErrors):
         masked = super().anonymise_error(error)
         masked.extensions = {
             "code": "INTERNAL_SERVER_ERROR",
-            "requestId": request_id(self.execution_context),
+            "requestId": request_id_in(self.execution_context),
         }
         return masked
 
@@ -69,7 +56,7 @@ def log_errors(errors: list[GraphQLError], execution_context: object) -> None:
             assert original is not None
             log.error(
                 "request %s: unexpected error at %s",
-                request_id(execution_context),
+                request_id_in(execution_context),
                 ".".join(str(p) for p in error.path or []),
                 exc_info=(type(original), original, original.__traceback__),
             )

@@ -30,21 +30,14 @@ from typing import Any
 import asyncpg
 
 from service.api.errors import DatabaseUnavailable, QueryTimeout, ReadOnly
+from service.api.failures import DATABASE_DOWN_MESSAGE, database_down
 from service.storage.sessions import local_transaction, settings_scope
 
-# Failures of the connection rather than of the query.
-_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.AdminShutdownError,
-)
-# Anything that stops us from getting a connection at all (including "database is not
-# accepting connections", which PostgreSQL reports as an ordinary error at connect time).
+# Not getting a connection at all is DATABASE_UNAVAILABLE whatever the reason (PostgreSQL
+# reports "database is not accepting connections" as an ordinary error at connect time).
 _ACQUIRE_ERRORS: tuple[type[BaseException], ...] = (
-    *_CONNECTION_ERRORS,
+    OSError,
+    asyncpg.InterfaceError,
     asyncpg.PostgresError,
 )
 
@@ -53,7 +46,7 @@ _BACKSTOP_SECONDS = 1.0
 
 
 def _unavailable() -> DatabaseUnavailable:
-    return DatabaseUnavailable("The database is unavailable; try again shortly.")
+    return DatabaseUnavailable(DATABASE_DOWN_MESSAGE)
 
 
 def _read_only() -> ReadOnly:
@@ -123,10 +116,12 @@ class Reader:
             raise _unavailable() from error
         try:
             yield conn
-        except _CONNECTION_ERRORS as error:
-            raise _unavailable() from error
         except asyncpg.ReadOnlySQLTransactionError as error:
             raise _read_only() from error
+        except Exception as error:
+            if database_down(error):
+                raise _unavailable() from error
+            raise
         finally:
             await pool.release(conn)
 

@@ -17,7 +17,7 @@ import pytest
 from service import database
 from service.api.compiler.execute import CompiledExecutor
 from service.api.context import new_context
-from service.api.endpoint import GraphQLParams, StrawberryExecutor
+from service.api.executors import GraphQLParams, StrawberryExecutor
 from service.api.reader import Reader
 from service.api.schema import build_schema
 from service.config import Settings

@@ -27,11 +27,12 @@ from service.api.compiler.compile import Compiler, RootStatement
 from service.api.compiler.errors import Decline
 from service.api.compiler.session import pinned_context
 from service.api.errors import DatabaseUnavailable, QueryTimeout
+from service.api.executors import Executor, GraphQLParams, PathResult
+from service.api.failures import public_error
 from service.config import Settings
 
 if TYPE_CHECKING:
     from service.api.context import Context
-    from service.api.endpoint import Executor, GraphQLParams, PathResult
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,6 @@ class CompiledExecutor:
     async def execute(
         self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]
     ) -> PathResult:
-        from service.api.endpoint import PathResult
-
         try:
             body = await self.run(params, context)
         except Decline:
@@ -95,8 +94,6 @@ class CompiledExecutor:
     async def _fall_back(
         self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]
     ) -> PathResult:
-        from service.api.endpoint import PathResult
-
         context.names.report.clear()  # what the reference notes, not the declined attempt
         try:
             result = await self.fallback.execute(params, context, operations)
@@ -115,8 +112,6 @@ class CompiledExecutor:
         context: Any,
         operations: frozenset[OperationType],
     ) -> PathResult | None:
-        from service.api.endpoint import PathResult, public_error
-
         compiled = orjson.loads(body)
         if "errors" in compiled:  # a timeout or an outage: not reproducible, not compared
             return None
