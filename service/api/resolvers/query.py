@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -14,7 +17,12 @@ from service.api.filters import (
     statement_criteria,
     typeahead_pattern,
 )
-from service.api.pagination import Connection, empty_connection, page_args, paginate
+from service.api.pagination import (
+    Connection,
+    empty_connection,
+    page_args,
+    paginate,
+)
 from service.api.types.entities import (
     GROUP_KEY_TYPE,
     Event,
@@ -41,6 +49,115 @@ from service.storage import queries
 if TYPE_CHECKING:
     from service.api.context import Context
 
+NOTHING = object()  # criteria that can match nothing (an unknown name): an empty page, no SQL
+
+
+@dataclass(frozen=True)
+class RootListing:
+    """A root connection: its filter made criteria, its page of rows, its count, its objects.
+
+    ``criteria(ctx, filter)`` resolves names and ids (NOTHING when nothing can match);
+    ``rows(db, criteria, order, offset, limit)`` and ``count(db, criteria)`` are storage's;
+    ``made(ctx, rows)`` turns rows into the connection's objects.
+    """
+
+    criteria: Callable[[Context, Any], Awaitable[Any]]
+    rows: Callable[[Any, Any, str, int, int], Awaitable[Sequence[Any]]]
+    count: Callable[[Any, Any], Awaitable[int]]
+    made: Callable[[Context, Sequence[Any]], list[Any]]
+    default_order: str = ""  # the orderBy default, for a listing that has one
+
+
+async def _or_nothing(criteria: Awaitable[Any]) -> Any:
+    found = await criteria
+    return NOTHING if found is None else found
+
+
+async def _name_filter(ctx: Context, f: Any) -> Any:
+    return typeahead_pattern(f.name if f else None)
+
+
+async def _organisation_filter(ctx: Context, f: Any) -> Any:
+    kinds = tuple(sorted(k.value for k in f.kinds)) if f and f.kinds else None
+    return typeahead_pattern(f.name if f else None), kinds
+
+
+async def _no_filter(ctx: Context, f: Any) -> Any:
+    return None
+
+
+def _made(row_type: Any) -> Callable[[Context, Sequence[Any]], list[Any]]:
+    return lambda ctx, rows: [row_type.from_row(row) for row in rows]
+
+
+EVENTS = RootListing(
+    lambda ctx, f: _or_nothing(event_criteria(ctx, f)),
+    queries.events,
+    queries.count_events,
+    lambda ctx, rows: ctx.loaders.events_from(rows),
+    "DATE_DESC",
+)
+STATEMENTS = RootListing(
+    lambda ctx, f: _or_nothing(statement_criteria(ctx, f)),
+    queries.statements,
+    queries.count_statements,
+    lambda ctx, rows: ctx.loaders.statements_from(rows),
+    "DATE_DESC",
+)
+FIGURES = RootListing(
+    lambda ctx, f: _or_nothing(figure_criteria(ctx, f)),
+    queries.figures,
+    queries.count_figures,
+    _made(Figure),
+    "DATE_DESC",
+)
+PERSONS = RootListing(
+    _name_filter,
+    lambda db, name, order, offset, limit: queries.persons(db, name, offset, limit),
+    queries.count_persons,
+    _made(Person),
+)
+ORGANISATIONS = RootListing(
+    _organisation_filter,
+    lambda db, c, order, offset, limit: queries.organisations(db, *c, offset, limit),
+    lambda db, c: queries.count_organisations(db, *c),
+    _made(Organisation),
+)
+TOPICS = RootListing(
+    _no_filter,
+    lambda db, c, order, offset, limit: queries.topics(db, offset, limit),
+    lambda db, c: queries.count_topics(db),
+    _made(Topic),
+)
+DOCUMENTS = RootListing(
+    _no_filter,
+    lambda db, c, order, offset, limit: queries.documents(db, offset, limit),
+    lambda db, c: queries.count_documents(db),
+    _made(SourceDocument),
+)
+
+
+async def listing(
+    of: RootListing,
+    info: strawberry.Info,
+    filter: Any,
+    order_by: Enum | None,
+    paging: tuple[int | None, str | None, int | None, str | None],
+) -> Connection[Any]:
+    """Every root connection's one skeleton: paging checked first (BAD_USER_INPUT), then the
+    filter; rows made objects; the count only when the page needs it or totalCount is asked."""
+    ctx: Context = info.context
+    args = page_args(*paging, ctx.settings.max_page_size)
+    order = order_by.value if order_by else of.default_order
+    criteria = await of.criteria(ctx, filter)
+    if criteria is NOTHING:
+        return empty_connection()
+
+    async def fetch(offset: int, limit: int) -> list[Any]:
+        return of.made(ctx, await of.rows(ctx.db, criteria, order, offset, limit))
+
+    return await paginate(args, fetch, lambda: of.count(ctx.db, criteria))
+
 
 @strawberry.type
 class Query:
@@ -48,17 +165,7 @@ class Query:
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         ctx: Context = info.context
         type_name, pk = ids.decode(id)
-        loaders = ctx.loaders
-        loader = {
-            "SourceDocument": loaders.document,
-            "Event": loaders.event,
-            "Person": loaders.person,
-            "Organisation": loaders.organisation,
-            "Topic": loaders.topic,
-            "Statement": loaders.statement,
-            "Figure": loaders.figure,
-        }[type_name]
-        return await loader.load(pk)
+        return await ctx.loaders.by_type(type_name).load(pk)
 
     @strawberry.field
     async def events(
@@ -71,18 +178,7 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Event]:
-        ctx: Context = info.context
-        args = page_args(first, after, last, before, ctx.settings.max_page_size)
-        criteria = await event_criteria(ctx, filter)
-        if criteria is None:
-            return empty_connection()
-        order = (order_by or EventOrder.DATE_DESC).value
-
-        async def fetch(offset: int, limit: int) -> list[Event]:
-            rows = await queries.events(ctx.db, criteria, order, offset, limit)
-            return ctx.loaders.events_from(rows)
-
-        return await paginate(args, fetch, lambda: queries.count_events(ctx.db, criteria))
+        return await listing(EVENTS, info, filter, order_by, (first, after, last, before))
 
     @strawberry.field
     async def persons(
@@ -94,15 +190,7 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Person]:
-        ctx: Context = info.context
-        args = page_args(first, after, last, before, ctx.settings.max_page_size)
-        name = typeahead_pattern(filter.name if filter else None)
-
-        async def fetch(offset: int, limit: int) -> list[Person]:
-            rows = await queries.persons(ctx.db, name, offset, limit)
-            return [Person.from_row(row) for row in rows]
-
-        return await paginate(args, fetch, lambda: queries.count_persons(ctx.db, name))
+        return await listing(PERSONS, info, filter, None, (first, after, last, before))
 
     @strawberry.field(
         description="One person by any name form (see conventions). Null when nothing matches."
@@ -122,16 +210,7 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Organisation]:
-        ctx: Context = info.context
-        args = page_args(first, after, last, before, ctx.settings.max_page_size)
-        name = typeahead_pattern(filter.name if filter else None)
-        kinds = tuple(sorted(k.value for k in filter.kinds)) if filter and filter.kinds else None
-
-        async def fetch(offset: int, limit: int) -> list[Organisation]:
-            rows = await queries.organisations(ctx.db, name, kinds, offset, limit)
-            return [Organisation.from_row(row) for row in rows]
-
-        return await paginate(args, fetch, lambda: queries.count_organisations(ctx.db, name, kinds))
+        return await listing(ORGANISATIONS, info, filter, None, (first, after, last, before))
 
     @strawberry.field(description="One organisation by name, acronym or alias.")
     async def organisation(self, info: strawberry.Info, name: str) -> Organisation | None:
@@ -148,13 +227,7 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Topic]:
-        ctx: Context = info.context
-        args = page_args(first, after, last, before, ctx.settings.max_page_size)
-
-        async def fetch(offset: int, limit: int) -> list[Topic]:
-            return [Topic.from_row(row) for row in await queries.topics(ctx.db, offset, limit)]
-
-        return await paginate(args, fetch, lambda: queries.count_topics(ctx.db))
+        return await listing(TOPICS, info, None, None, (first, after, last, before))
 
     @strawberry.field
     async def documents(
@@ -165,14 +238,7 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[SourceDocument]:
-        ctx: Context = info.context
-        args = page_args(first, after, last, before, ctx.settings.max_page_size)
-
-        async def fetch(offset: int, limit: int) -> list[SourceDocument]:
-            rows = await queries.documents(ctx.db, offset, limit)
-            return [SourceDocument.from_row(row) for row in rows]
-
-        return await paginate(args, fetch, lambda: queries.count_documents(ctx.db))
+        return await listing(DOCUMENTS, info, None, None, (first, after, last, before))
 
     @strawberry.field(
         description="Speaker turns matching every given filter; the mission's example is"
@@ -188,18 +254,7 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Statement]:
-        ctx: Context = info.context
-        args = page_args(first, after, last, before, ctx.settings.max_page_size)
-        criteria = await statement_criteria(ctx, filter)
-        if criteria is None:
-            return empty_connection()
-        order = (order_by or StatementOrder.DATE_DESC).value
-
-        async def fetch(offset: int, limit: int) -> list[Statement]:
-            rows = await queries.statements(ctx.db, criteria, order, offset, limit)
-            return ctx.loaders.statements_from(rows)
-
-        return await paginate(args, fetch, lambda: queries.count_statements(ctx.db, criteria))
+        return await listing(STATEMENTS, info, filter, order_by, (first, after, last, before))
 
     @strawberry.field(description="Quoted figures matching every given filter.")
     async def figures(
@@ -212,18 +267,7 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Figure]:
-        ctx: Context = info.context
-        args = page_args(first, after, last, before, ctx.settings.max_page_size)
-        criteria = await figure_criteria(ctx, filter)
-        if criteria is None:
-            return empty_connection()
-        order = (order_by or FigureOrder.DATE_DESC).value
-
-        async def fetch(offset: int, limit: int) -> list[Figure]:
-            rows = await queries.figures(ctx.db, criteria, order, offset, limit)
-            return [Figure.from_row(row) for row in rows]
-
-        return await paginate(args, fetch, lambda: queries.count_figures(ctx.db, criteria))
+        return await listing(FIGURES, info, filter, order_by, (first, after, last, before))
 
     @strawberry.field(
         description="Full-text search over statements (web-search syntax: quoted phrases, OR,"
