@@ -27,7 +27,6 @@ UNKNOWN) is recorded in the request's ``NameReport``, which both read paths put 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,7 @@ from strawberry.extensions import SchemaExtension
 from service.api import ids
 from service.api.errors import AmbiguousName
 from service.api.reader import Reader
+from service.ingestion.designations import is_patronymic
 from service.ingestion.names import fold_name, plain
 from service.storage import queries
 from service.storage.persons import name_tokens
@@ -44,7 +44,6 @@ from service.storage.persons import name_tokens
 if TYPE_CHECKING:
     from service.api.name_cache import NameCache
 
-_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ich|ovna|evna|ichna)$")
 # Fuzzy matching: the best must be similar enough and clearly ahead of the runner-up.
 _FUZZY_MIN = 0.45
 _FUZZY_MARGIN = 0.1
@@ -235,7 +234,7 @@ class NameResolver:
                 found = _matches(await queries.persons_by_name_words(self.db, words))
         if found:
             return found
-        given = [w for i, w in enumerate(words) if i == 0 or not _PATRONYMIC.match(w)]
+        given = [w for i, w in enumerate(words) if i == 0 or not is_patronymic(w)]
         if len(given) < len(words):
             found = _matches(await queries.persons_by_name_words(self.db, given), WORDS)
             if found:

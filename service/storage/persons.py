@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 from rapidfuzz.distance import DamerauLevenshtein
 
+from service.ingestion.datafiles import word_set
 from service.ingestion.model import PersonRef
 from service.ingestion.names import fold_name, fold_word
 from service.ingestion.offices import Holder, HolderFacts, is_bare_title, title_key
@@ -29,9 +30,7 @@ from service.storage.notifications import notify_names_changed
 PERSON_LOCK_KEY = 0x7E25_0001
 
 # Leading address forms that carry no identity: "Mr Nazarbaev" is matched as "Nazarbaev".
-HONORIFICS = frozenset(
-    fold_word(w) for w in ("mr", "mrs", "ms", "miss", "mister", "madam", "sir", "dr")
-)
+HONORIFICS = frozenset(fold_word(w) for w in word_set("titles", "name_honorifics"))
 
 # Alias sources that are names of the person, not labels or address forms; only these take
 # part in first-name-plus-surname matching.
