@@ -73,23 +73,21 @@ query($name: String!) { person(name: $name) {
 
 
 async def test_person_identity_and_offices(api: GraphQL, pool: asyncpg.Pool) -> None:
-    """Empty when nothing is stored (before the identity data is loaded), then what is stored,
-    latest start first."""
+    """What is stored, offices latest start first; nothing stored is null and []."""
     persons = (await api("{ persons(first: 1) { nodes { id name } } }"))["data"]["persons"]
     name = persons["nodes"][0]["name"]
     pk = ids.decode(persons["nodes"][0]["id"])[1]
-    before = (await api(PERSON, {"name": name}))["data"]["person"]
-    assert before == {
-        "id": persons["nodes"][0]["id"],
-        "wikidataId": None,
-        "country": None,
-        "offices": [],
-    }
+    saved = await pool.fetchrow("SELECT wikidata_id, country FROM person WHERE id = $1", pk)
+    saved_offices = await pool.fetch("SELECT * FROM person_office WHERE person_id = $1", pk)
     offices: list[tuple[Any, ...]] = [
         ("Minister of Testing", "NO", dt.date(2001, 1, 2), dt.date(2004, 5, 6), "curated"),
         ("President of Testing", "NO", dt.date(2005, 1, 1), None, "office_holders"),
+        ("Envoy of Testing", None, None, None, "transcript"),
     ]
     try:
+        await pool.execute("UPDATE person SET wikidata_id = NULL, country = NULL WHERE id = $1", pk)
+        await pool.execute("DELETE FROM person_office WHERE person_id = $1", pk)
+        before = (await api(PERSON, {"name": name}))["data"]["person"]
         await pool.execute(
             "UPDATE person SET wikidata_id = 'Q123456789', country = 'NO' WHERE id = $1", pk
         )
@@ -101,7 +99,26 @@ async def test_person_identity_and_offices(api: GraphQL, pool: asyncpg.Pool) -> 
         after = (await api(PERSON, {"name": name}))["data"]["person"]
     finally:
         await pool.execute("DELETE FROM person_office WHERE person_id = $1", pk)
-        await pool.execute("UPDATE person SET wikidata_id = NULL, country = NULL WHERE id = $1", pk)
+        await pool.execute(
+            "UPDATE person SET wikidata_id = $2, country = $3 WHERE id = $1",
+            pk,
+            saved["wikidata_id"],
+            saved["country"],
+        )
+        await pool.executemany(
+            "INSERT INTO person_office (person_id, office, country, start_date, end_date, source)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            [
+                (pk, r["office"], r["country"], r["start_date"], r["end_date"], r["source"])
+                for r in saved_offices
+            ],
+        )
+    assert before == {
+        "id": persons["nodes"][0]["id"],
+        "wikidataId": None,
+        "country": None,
+        "offices": [],
+    }
     assert after["wikidataId"] == "Q123456789"
     assert after["country"] == "NO"
     assert after["offices"] == [
@@ -118,5 +135,12 @@ async def test_person_identity_and_offices(api: GraphQL, pool: asyncpg.Pool) -> 
             "startDate": "2001-01-02",
             "endDate": "2004-05-06",
             "source": "curated",
+        },
+        {
+            "office": "Envoy of Testing",
+            "country": None,
+            "startDate": None,
+            "endDate": None,
+            "source": "transcript",
         },
     ]

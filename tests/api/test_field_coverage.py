@@ -17,6 +17,11 @@ STRAWBERRY_ONLY: dict[str | tuple[str, str], str] = {
     "IngestDocumentPayload": "returned by a mutation only",
     "PersonPayload": "returned by a mutation only",
     "UserError": "returned by a mutation only",
+    "StatementPayload": "returned by a mutation only",
+    "DeleteDocumentPayload": "returned by a mutation only",
+    ("Query", "curationLog"): "the curators' audit trail, read rarely; its before/after are"
+    " JSON documents, which the compiler has no rendering for",
+    "CurationRecord": "only reached through Query.curationLog",
 }
 
 
@@ -53,6 +58,8 @@ def test_connection_nodes_and_inline_types_are_compiled_types() -> None:
         if not gql_type.name.endswith("Connection"):
             continue
         node = get_named_type(gql_type.fields["nodes"].type).name
+        if node in STRAWBERRY_ONLY:
+            continue
         assert node in SPECS, f"{gql_type.name} lists {node}, which the compiler cannot render"
 
 
