@@ -10,6 +10,7 @@ Strawberry-only, with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,54 @@ class Link:
 @dataclass(frozen=True)
 class Span:
     """The parent row's own ``start_offset`` / ``end_offset`` as a SourceSpan."""
+
+
+@dataclass(frozen=True)
+class ParentStatements:
+    """A parent's statements as a connection: ``parent`` keys how a statement belongs to it
+    (``queries.STATEMENT_PARENT``); ``order`` fixes the order (an event's turns read in
+    sequence) where the field has no orderBy argument of its own."""
+
+    parent: str
+    order: str | None = None
+
+
+@dataclass(frozen=True)
+class ParentEvents:
+    """A parent's events as a connection, newest first (``queries.EVENT_PARENT``)."""
+
+    parent: str
+
+
+def connection(declaration: ParentStatements | ParentEvents, description: str | None = None) -> Any:
+    """Decorates a connection field's resolver with its declaration (its arguments are the
+    resolver's own, so they read as the schema has them)."""
+    return strawberry.field(description=description, metadata={DECLARATION: declaration})
+
+
+Paging = tuple[int | None, str | None, int | None, str | None]  # first, after, last, before
+
+
+def paged(
+    load: Callable[[strawberry.Info, Any, Paging], Awaitable[Any]],
+    declaration: ParentStatements | ParentEvents | None = None,
+    description: str | None = None,
+) -> Any:
+    """A connection field whose only arguments are first/after/last/before: the arguments are
+    written here once, ``load(info, parent, paging)`` makes the page."""
+
+    async def resolve(
+        root: Any,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Any:
+        return await load(info, root, (first, after, last, before))
+
+    metadata = {DECLARATION: declaration} if declaration else {}
+    return strawberry.field(resolver=resolve, description=description, metadata=metadata)
 
 
 def _named_type(info: strawberry.Info) -> Any:

@@ -60,7 +60,7 @@ from service.api.compiler.rows import (
     STATEMENTS,
     TOPICS,
 )
-from service.api.declared import DECLARATION, Link, Span
+from service.api.declared import DECLARATION, Link, ParentEvents, ParentStatements, Span
 from service.api.types import entities
 from service.api.types.entities import GROUP_KEY_TYPE
 from service.storage import queries
@@ -379,10 +379,6 @@ HAND_WRITTEN: dict[str, dict[str, Spec]] = {
         "search": Spec(_root_search, bind_search),
         "statementCounts": Spec(_root_statement_counts, bind_statement_counts),
     },
-    "Event": {"statements": statements("event", bind_event_statements)},
-    "Person": {"statements": statements("speaker"), "events": events("person")},
-    "Organisation": {"statements": statements("organisation"), "events": events("organisation")},
-    "Topic": {"statements": statements("topic")},
     "SearchResult": {
         "statement": embedded("Statement"),
         "rank": Spec(lambda r, sel, a: sql.float_json(f"{a}.rank::float8")),
@@ -397,6 +393,11 @@ def declared(declaration: Any, row_type: str) -> Spec:
     """The compiled form of a field declared once (``service.api.declared``)."""
     if isinstance(declaration, Span):
         return source_span()
+    if isinstance(declaration, ParentStatements):
+        bind = bind_event_statements if declaration.order else bind_statements
+        return statements(declaration.parent, bind)
+    if isinstance(declaration, ParentEvents):
+        return events(declaration.parent)
     if isinstance(declaration, Link):
         if row_type == "Person":
             return person("{a}." + declaration.column)

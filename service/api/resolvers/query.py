@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from service.api import ids
+from service.api.declared import paged
 from service.api.filters import (
     event_criteria,
     figure_criteria,
@@ -218,27 +219,13 @@ class Query:
         match = await ctx.names.organisation(name, "name")
         return None if match is None else await ctx.loaders.organisation.load(match.id)
 
-    @strawberry.field
-    async def topics(
-        self,
-        info: strawberry.Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Topic]:
-        return await listing(TOPICS, info, None, None, (first, after, last, before))
+    topics: Connection[Topic] = paged(
+        lambda info, root, paging: listing(TOPICS, info, None, None, paging)
+    )
 
-    @strawberry.field
-    async def documents(
-        self,
-        info: strawberry.Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[SourceDocument]:
-        return await listing(DOCUMENTS, info, None, None, (first, after, last, before))
+    documents: Connection[SourceDocument] = paged(
+        lambda info, root, paging: listing(DOCUMENTS, info, None, None, paging)
+    )
 
     @strawberry.field(
         description="Speaker turns matching every given filter; the mission's example is"

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import strawberry
 
 from service.api import ids
-from service.api.declared import count, link, related, span
+from service.api.declared import (
+    ParentEvents,
+    ParentStatements,
+    connection,
+    count,
+    link,
+    paged,
+    related,
+    span,
+)
 from service.api.filters import statement_criteria
 from service.api.pagination import Connection, empty_connection, page_args, paginate
 from service.api.types.enums import (
@@ -30,16 +39,25 @@ if TYPE_CHECKING:
     from service.api.context import Context
 
 
+# The parent connections, each declared once for both paths (compiler/fields.py reads them).
+EVENT_STATEMENTS = ParentStatements("event", order="SEQUENCE")
+SPEAKER_STATEMENTS = ParentStatements("speaker")
+ORGANISATION_STATEMENTS = ParentStatements("organisation")
+TOPIC_STATEMENTS = ParentStatements("topic")
+PERSON_EVENTS = ParentEvents("person")
+ORGANISATION_EVENTS = ParentEvents("organisation")
+
+
 def context(info: strawberry.Info) -> Context:
     return info.context
 
 
 async def _statements_of(
     info: strawberry.Info,
-    parent: str,
+    of: ParentStatements,
     pk: int,
     filter: StatementFilter | None,
-    order_by: StatementOrder | str | None,
+    order_by: StatementOrder | None,
     first: int | None,
     after: str | None,
     last: int | None,
@@ -51,10 +69,9 @@ async def _statements_of(
     criteria = await statement_criteria(ctx, filter)
     if criteria is None:
         return empty_connection()
-    # A plain string is an internal order, e.g. SEQUENCE within an event.
-    order = order_by if isinstance(order_by, str) else (order_by or StatementOrder.DATE_DESC).value
-    pages = ctx.loaders.statement_pages(parent, criteria, order)
-    counts = ctx.loaders.statement_counts(parent, criteria)
+    order = of.order or (order_by or StatementOrder.DATE_DESC).value
+    pages = ctx.loaders.statement_pages(of.parent, criteria, order)
+    counts = ctx.loaders.statement_counts(of.parent, criteria)
     return await paginate(
         args, lambda offset, limit: pages.load((pk, offset, limit)), lambda: counts.load(pk)
     )
@@ -62,7 +79,7 @@ async def _statements_of(
 
 async def _events_of(
     info: strawberry.Info,
-    parent: str,
+    of: ParentEvents,
     pk: int,
     first: int | None,
     after: str | None,
@@ -71,8 +88,8 @@ async def _events_of(
 ) -> Connection[Event]:
     ctx = context(info)
     args = page_args(first, after, last, before, ctx.settings.max_page_size)
-    pages = ctx.loaders.event_pages(parent)
-    counts = ctx.loaders.event_counts(parent)
+    pages = ctx.loaders.event_pages(of.parent)
+    counts = ctx.loaders.event_counts(of.parent)
     return await paginate(
         args, lambda offset, limit: pages.load((pk, offset, limit)), lambda: counts.load(pk)
     )
@@ -164,18 +181,12 @@ class Event(Node):
     )
     participants: list[Participant] = related(relations.EVENT_PARTICIPANTS)
 
-    @strawberry.field
-    async def statements(
-        self,
-        info: strawberry.Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Statement]:
-        return await _statements_of(
-            info, "event", self.pk, None, "SEQUENCE", first, after, last, before
-        )
+    statements: Connection[Statement] = paged(
+        lambda info, event, paging: _statements_of(
+            info, EVENT_STATEMENTS, event.pk, None, None, *paging
+        ),
+        EVENT_STATEMENTS,
+    )
 
     document: SourceDocument = link("document_id")
 
@@ -243,7 +254,7 @@ class Person(Node):
         "Offices held, latest start first; from the office-holder data and the transcripts.",
     )
 
-    @strawberry.field
+    @connection(SPEAKER_STATEMENTS)
     async def statements(
         self,
         info: strawberry.Info,
@@ -255,19 +266,13 @@ class Person(Node):
         before: str | None = None,
     ) -> Connection[Statement]:
         return await _statements_of(
-            info, "speaker", self.pk, filter, order_by, first, after, last, before
+            info, SPEAKER_STATEMENTS, self.pk, filter, order_by, first, after, last, before
         )
 
-    @strawberry.field
-    async def events(
-        self,
-        info: strawberry.Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Event]:
-        return await _events_of(info, "person", self.pk, first, after, last, before)
+    events: Connection[Event] = paged(
+        lambda info, person, paging: _events_of(info, PERSON_EVENTS, person.pk, *paging),
+        PERSON_EVENTS,
+    )
 
 
 @strawberry.type
@@ -291,7 +296,7 @@ class Organisation(Node):
 
     aliases: list[str] = related(relations.ORGANISATION_ALIASES)
 
-    @strawberry.field(description="Statements that mention this organisation.")
+    @connection(ORGANISATION_STATEMENTS, "Statements that mention this organisation.")
     async def statements(
         self,
         info: strawberry.Info,
@@ -302,19 +307,13 @@ class Organisation(Node):
         before: str | None = None,
     ) -> Connection[Statement]:
         return await _statements_of(
-            info, "organisation", self.pk, filter, None, first, after, last, before
+            info, ORGANISATION_STATEMENTS, self.pk, filter, None, first, after, last, before
         )
 
-    @strawberry.field
-    async def events(
-        self,
-        info: strawberry.Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Event]:
-        return await _events_of(info, "organisation", self.pk, first, after, last, before)
+    events: Connection[Event] = paged(
+        lambda info, org, paging: _events_of(info, ORGANISATION_EVENTS, org.pk, *paging),
+        ORGANISATION_EVENTS,
+    )
 
 
 @strawberry.type(
@@ -339,7 +338,7 @@ class Topic(Node):
 
     statement_count: int = count(relations.TOPIC_STATEMENT_COUNT)
 
-    @strawberry.field
+    @connection(TOPIC_STATEMENTS)
     async def statements(
         self,
         info: strawberry.Info,
@@ -350,7 +349,7 @@ class Topic(Node):
         before: str | None = None,
     ) -> Connection[Statement]:
         return await _statements_of(
-            info, "topic", self.pk, filter, None, first, after, last, before
+            info, TOPIC_STATEMENTS, self.pk, filter, None, first, after, last, before
         )
 
 
