@@ -410,8 +410,8 @@ class Statement(Node):
     figures: list[Figure] = related(relations.STATEMENT_FIGURES)
     mentioned_persons: list[Person] = related(
         relations.MENTIONED_PERSONS,
-        "People the turn names, each once, by name (a merged person as the person kept);"
-        " its speaker only when the turn names him too.",
+        "People the turn names in its text, each once, by name (a merged person as the"
+        " person kept).",
     )
     topic_mentions: list[TopicMention] = related(
         relations.TOPIC_MENTIONS,
