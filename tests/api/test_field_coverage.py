@@ -14,6 +14,7 @@ from service.api.schema import schema
 # type -> reason, or (type, field) -> reason: answered by Strawberry only, on purpose.
 STRAWBERRY_ONLY: dict[str | tuple[str, str], str] = {
     "Mutation": "writes: the compiled path answers read queries only",
+    "Subscription": "a stream of events, not one response: the compiled path answers queries",
     "IngestDocumentPayload": "returned by a mutation only",
     "PersonPayload": "returned by a mutation only",
     "UserError": "returned by a mutation only",
