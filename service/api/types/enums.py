@@ -20,6 +20,7 @@ from service.storage.queries import (
     STATEMENT_GROUPINGS,
     STATEMENT_ORDER,
     STATEMENT_ORDER_INTERNAL,
+    STATEMENT_PERIODS,
 )
 
 EventKind = strawberry.enum(model.EventKind)
@@ -41,4 +42,4 @@ StatementOrder = _keys_of(
 )
 EventOrder = _keys_of("EventOrder", EVENT_ORDER)
 FigureOrder = _keys_of("FigureOrder", FIGURE_ORDER)
-StatementGrouping = _keys_of("StatementGrouping", STATEMENT_GROUPINGS)
+StatementGrouping = _keys_of("StatementGrouping", [*STATEMENT_GROUPINGS, *STATEMENT_PERIODS])
