@@ -112,7 +112,7 @@ def _ensure_database_patiently(admin_url: str, timeout: float) -> str:
         except psycopg.OperationalError as exc:
             if time.monotonic() > deadline or not any(s in str(exc) for s in _NOT_YET):
                 detail = " ".join(str(exc).split())  # psycopg's message, no class name
-                raise DatabaseUnavailable(
+                raise DatabaseConnectError(
                     f"cannot create the database {APP_DATABASE} on the embedded PostgreSQL "
                     f"({detail})"
                 ) from None
