@@ -4,7 +4,7 @@ One live server on the sample corpus (20 transcripts, one person merged into ano
 X-Execution-Path-Force, so every query here runs on both paths of the same server; the parsed
 JSON must be identical: same keys in the same order, same types (10.0 is not 10), same values,
 same errors, same status. Queries: the three benchmark queries, hand-written cases for each
-GraphQL feature, and COMPILER_DIFF_QUERIES (default 2000) generated ones (seed
+GraphQL feature, and COMPILER_DIFF_QUERIES (default 600) generated ones (seed
 COMPILER_DIFF_SEED).
 
 Every other API test of the run is differential too: importing this module turns on
@@ -34,7 +34,7 @@ from service.api.schema import schema as api_schema
 os.environ.setdefault("GRAPHQL_PATH_SHADOW", "1")  # for conftest.test_settings: every server
 
 BENCH_QUERIES = Path(__file__).resolve().parents[2] / "bench" / "queries" / "service"
-GENERATED = int(os.environ.get("COMPILER_DIFF_QUERIES", "2000"))
+GENERATED = int(os.environ.get("COMPILER_DIFF_QUERIES", "600"))
 SEED = int(os.environ.get("COMPILER_DIFF_SEED", "20061204"))
 TIMEOUT_MS = 3000  # the module's server: short, for the timeout test; ample for the rest
 
