@@ -7,16 +7,27 @@ answer with an empty page without querying. Name look-ups of one filter run conc
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from service.api import ids
 from service.ingestion.names import fold_name, plain
-from service.storage.queries import EventCriteria, FigureCriteria, StatementCriteria
+from service.storage.queries import (
+    DocumentCriteria,
+    EventCriteria,
+    FigureCriteria,
+    StatementCriteria,
+)
 
 if TYPE_CHECKING:
     from service.api.context import Context
-    from service.api.types.inputs import EventFilter, FigureFilter, StatementFilter
+    from service.api.types.inputs import (
+        DocumentFilter,
+        EventFilter,
+        FigureFilter,
+        StatementFilter,
+    )
 
 _UNKNOWN = object()  # a name or id given that matches nothing
 
@@ -95,7 +106,22 @@ async def statement_criteria(ctx: Context, f: StatementFilter | None) -> Stateme
         text=_text(f.text),
         date_from=f.date_from,
         date_to=f.date_to,
+        ingested_after=_instant(f.ingested_after),
+        ingested_before=_instant(f.ingested_before),
     )
+
+
+def _instant(value: dt.datetime | None) -> dt.datetime | None:
+    """A time the client gave without a zone is UTC (the service stores UTC instants)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def document_criteria(f: DocumentFilter | None) -> DocumentCriteria:
+    if f is None:
+        return DocumentCriteria()
+    return DocumentCriteria(_instant(f.ingested_after), _instant(f.ingested_before))
 
 
 async def event_criteria(ctx: Context, f: EventFilter | None) -> EventCriteria | None:
@@ -114,6 +140,8 @@ async def event_criteria(ctx: Context, f: EventFilter | None) -> EventCriteria |
         date_from=f.date_from,
         date_to=f.date_to,
         text=_text(f.text),
+        ingested_after=_instant(f.ingested_after),
+        ingested_before=_instant(f.ingested_before),
     )
 
 
@@ -144,6 +172,8 @@ async def figure_criteria(ctx: Context, f: FigureFilter | None) -> FigureCriteri
         max_value=f.max_value,
         date_from=f.date_from,
         date_to=f.date_to,
+        ingested_after=_instant(f.ingested_after),
+        ingested_before=_instant(f.ingested_before),
     )
 
 

@@ -55,6 +55,8 @@ class StatementCriteria:
     text: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    ingested_after: dt.datetime | None = None
+    ingested_before: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,14 @@ class EventCriteria:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     text: str | None = None
+    ingested_after: dt.datetime | None = None
+    ingested_before: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class DocumentCriteria:
+    ingested_after: dt.datetime | None = None
+    ingested_before: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,28 @@ class FigureCriteria:
     max_value: float | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    ingested_after: dt.datetime | None = None
+    ingested_before: dt.datetime | None = None
+
+
+def _ingested(document_id: str, c: Any, p: Params) -> list[str]:
+    """The document ``document_id`` (an SQL expression) was ingested within c's bounds."""
+    bounds = []
+    if c.ingested_after is not None:
+        bounds.append(f"idoc.ingested_at > {p(c.ingested_after)}::timestamptz")
+    if c.ingested_before is not None:
+        bounds.append(f"idoc.ingested_at < {p(c.ingested_before)}::timestamptz")
+    if not bounds:
+        return []
+    return [
+        f"EXISTS (SELECT 1 FROM source_document idoc WHERE idoc.id = {document_id}"
+        f" AND {' AND '.join(bounds)})"
+    ]
+
+
+def document_conditions(c: DocumentCriteria, p: Params) -> list[str]:
+    """Conditions on ``source_document d``."""
+    return _ingested("d.id", c, p)
 
 
 def statement_conditions(c: StatementCriteria, p: Params) -> list[str]:
@@ -105,6 +137,7 @@ def statement_conditions(c: StatementCriteria, p: Params) -> list[str]:
         out.append(f"s.spoken_on >= {p(c.date_from)}::date")
     if c.date_to is not None:
         out.append(f"s.spoken_on <= {p(c.date_to)}::date")
+    out += _ingested("(SELECT ie.document_id FROM event ie WHERE ie.id = s.event_id)", c, p)
     return out
 
 
@@ -129,6 +162,7 @@ def event_conditions(c: EventCriteria, p: Params) -> list[str]:
         out.append(f"e.date <= {p(c.date_to)}::date")
     if c.text is not None:
         out.append(f"e.search @@ websearch_to_tsquery('english_unaccent', {p(c.text)})")
+    out += _ingested("e.document_id", c, p)
     return out
 
 
@@ -140,6 +174,8 @@ def figure_conditions(c: FigureCriteria, p: Params) -> list[str]:
         event_id=c.event_id,
         date_from=c.date_from,
         date_to=c.date_to,
+        ingested_after=c.ingested_after,
+        ingested_before=c.ingested_before,
     )
     out = statement_conditions(said, p)
     if c.kinds is not None:
@@ -577,17 +613,23 @@ async def document_texts(db: Db, ids: Sequence[int]) -> Rows:
     )
 
 
-async def documents(db: Db, offset: int, limit: int) -> Rows:
+DOCUMENT_ORDER = "d.ingested_at DESC, d.id DESC"
+
+
+async def documents(db: Db, c: DocumentCriteria, offset: int, limit: int) -> Rows:
+    p = Params(offset, limit)
+    where = _where(document_conditions(c, p))
     return await db.fetch(
-        f"SELECT {DOCUMENT_COLUMNS} FROM source_document d"
-        " ORDER BY d.ingested_at DESC, d.id DESC OFFSET $1 LIMIT $2",
-        offset,
-        limit,
+        f"SELECT {DOCUMENT_COLUMNS} FROM source_document d {where}"
+        f" ORDER BY {DOCUMENT_ORDER} OFFSET $1 LIMIT $2",
+        *p.values,
     )
 
 
-async def count_documents(db: Db) -> int:
-    return (await db.fetch("SELECT count(*) FROM source_document"))[0][0]
+async def count_documents(db: Db, c: DocumentCriteria) -> int:
+    p = Params()
+    where = _where(document_conditions(c, p))
+    return (await db.fetch(f"SELECT count(*) FROM source_document d {where}", *p.values))[0][0]
 
 
 # ------------------------------------------------------------------ persons

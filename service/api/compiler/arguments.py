@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from service.api import ids
 from service.api.compiler.render import Paging
 from service.api.filters import (
+    document_criteria,
     event_criteria,
     figure_criteria,
     statement_criteria,
@@ -71,6 +72,10 @@ async def bind_events(ctx: Context, args: dict[str, Any]) -> Listing:
 
 async def bind_page(ctx: Context, args: dict[str, Any]) -> Listing:
     return Listing(Paging(_page(args, ctx)))
+
+
+async def bind_documents(ctx: Context, args: dict[str, Any]) -> Listing:
+    return Listing(Paging(_page(args, ctx)), document_criteria(args.get("filter")))
 
 
 async def bind_figures(ctx: Context, args: dict[str, Any]) -> Listing:

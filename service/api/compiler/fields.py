@@ -24,6 +24,7 @@ from strawberry.utils.str_converters import to_camel_case
 from service.api.compiler import sql
 from service.api.compiler.arguments import (
     Listing,
+    bind_documents,
     bind_event_statements,
     bind_events,
     bind_figures,
@@ -65,11 +66,13 @@ from service.api.types import entities
 from service.api.types.entities import GROUP_KEY_TYPE
 from service.storage import queries
 from service.storage.queries import (
+    DOCUMENT_ORDER,
     EVENT_ORDER,
     FIGURE_ORDER,
     SEARCH_HEADLINE_OPTIONS,
     STATEMENT_COLUMNS,
     STATEMENT_ORDER,
+    document_conditions,
     event_conditions,
     figure_conditions,
     organisation_conditions,
@@ -241,9 +244,11 @@ def _root_topics(r: Render, sel: Selection, a: str) -> str:
 
 
 def _root_documents(r: Render, sel: Selection, a: str) -> str:
-    source = table_source(DOCUMENTS, [], "d.ingested_at DESC, d.id DESC")
+    listing: Listing = r.arg(sel)
+    conditions = document_conditions(listing.criteria, r.stmt.params)
+    source = table_source(DOCUMENTS, conditions, DOCUMENT_ORDER)
     return connection(
-        r, sel, "SourceDocumentConnection", r.arg(sel).page, source, builder(r, "SourceDocument")
+        r, sel, "SourceDocumentConnection", listing.page, source, builder(r, "SourceDocument")
     )
 
 
@@ -373,7 +378,7 @@ HAND_WRITTEN: dict[str, dict[str, Spec]] = {
         "organisations": Spec(_root_organisations, bind_organisations),
         "organisation": Spec(by_id("Organisation", ORGANISATIONS), bind_organisation),
         "topics": Spec(_root_topics, bind_page),
-        "documents": Spec(_root_documents, bind_page),
+        "documents": Spec(_root_documents, bind_documents),
         "statements": statements(None),
         "figures": Spec(_root_figures, bind_figures),
         "search": Spec(_root_search, bind_search),

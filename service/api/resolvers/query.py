@@ -13,6 +13,7 @@ import strawberry
 from service.api import ids
 from service.api.declared import paged
 from service.api.filters import (
+    document_criteria,
     event_criteria,
     figure_criteria,
     statement_criteria,
@@ -39,6 +40,7 @@ from service.api.types.entities import (
 )
 from service.api.types.enums import EventOrder, FigureOrder, StatementGrouping, StatementOrder
 from service.api.types.inputs import (
+    DocumentFilter,
     EventFilter,
     FigureFilter,
     OrganisationFilter,
@@ -87,6 +89,10 @@ async def _no_filter(ctx: Context, f: Any) -> Any:
     return None
 
 
+async def _ready(criteria: Any) -> Any:
+    return criteria
+
+
 def _made(row_type: Any) -> Callable[[Context, Sequence[Any]], list[Any]]:
     return lambda ctx, rows: [row_type.from_row(row) for row in rows]
 
@@ -131,9 +137,9 @@ TOPICS = RootListing(
     _made(Topic),
 )
 DOCUMENTS = RootListing(
-    _no_filter,
-    lambda db, c, order, offset, limit: queries.documents(db, offset, limit),
-    lambda db, c: queries.count_documents(db),
+    lambda ctx, f: _ready(document_criteria(f)),
+    lambda db, c, order, offset, limit: queries.documents(db, c, offset, limit),
+    queries.count_documents,
     _made(SourceDocument),
 )
 
@@ -223,9 +229,17 @@ class Query:
         lambda info, root, paging: listing(TOPICS, info, None, None, paging)
     )
 
-    documents: Connection[SourceDocument] = paged(
-        lambda info, root, paging: listing(DOCUMENTS, info, None, None, paging)
-    )
+    @strawberry.field(description="Stored source documents, most recently ingested first.")
+    async def documents(
+        self,
+        info: strawberry.Info,
+        filter: DocumentFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SourceDocument]:
+        return await listing(DOCUMENTS, info, filter, None, (first, after, last, before))
 
     @strawberry.field(
         description="Speaker turns matching every given filter; the mission's example is"

@@ -28,6 +28,14 @@ class StatementFilter:
     )
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    ingested_after: dt.datetime | None = strawberry.field(
+        default=None,
+        description="Only what was ingested after this instant (ISO 8601; a time without zone"
+        " is UTC): with ingestedBefore, what is new since a newsroom last looked.",
+    )
+    ingested_before: dt.datetime | None = strawberry.field(
+        default=None, description="Only what was ingested before this instant."
+    )
 
 
 @strawberry.input
@@ -40,6 +48,14 @@ class EventFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     text: str | None = strawberry.field(default=None, description="Words in the title or location.")
+    ingested_after: dt.datetime | None = strawberry.field(
+        default=None,
+        description="Only what was ingested after this instant (ISO 8601; a time without zone"
+        " is UTC): with ingestedBefore, what is new since a newsroom last looked.",
+    )
+    ingested_before: dt.datetime | None = strawberry.field(
+        default=None, description="Only what was ingested before this instant."
+    )
 
 
 @strawberry.input
@@ -66,6 +82,26 @@ class FigureFilter:
     max_value: float | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    ingested_after: dt.datetime | None = strawberry.field(
+        default=None,
+        description="Only what was ingested after this instant (ISO 8601; a time without zone"
+        " is UTC): with ingestedBefore, what is new since a newsroom last looked.",
+    )
+    ingested_before: dt.datetime | None = strawberry.field(
+        default=None, description="Only what was ingested before this instant."
+    )
+
+
+@strawberry.input(description="Which stored documents: by when they were ingested.")
+class DocumentFilter:
+    ingested_after: dt.datetime | None = strawberry.field(
+        default=None,
+        description="Only what was ingested after this instant (ISO 8601; a time without zone"
+        " is UTC): with ingestedBefore, what is new since a newsroom last looked.",
+    )
+    ingested_before: dt.datetime | None = strawberry.field(
+        default=None, description="Only what was ingested before this instant."
+    )
 
 
 @strawberry.input
