@@ -100,6 +100,19 @@ async def related_rows(db: Db, relation: Related | Count, parent_ids: Sequence[i
 # ------------------------------------------------------------------ statements
 
 REPLIES = Related("statement s", STATEMENT_COLUMNS, "s.in_reply_to_id", ("event_id", "sequence"))
+# The turns around a statement in its event, for quoting it with its context.
+PREVIOUS_STATEMENT = Related(
+    "statement qx JOIN statement s ON s.event_id = qx.event_id AND s.sequence = qx.sequence - 1",
+    STATEMENT_COLUMNS,
+    "qx.id",
+    single=True,
+)
+NEXT_STATEMENT = Related(
+    "statement qx JOIN statement s ON s.event_id = qx.event_id AND s.sequence = qx.sequence + 1",
+    STATEMENT_COLUMNS,
+    "qx.id",
+    single=True,
+)
 STATEMENT_TOPICS = Related(
     "statement_topic st JOIN topic t ON t.id = st.topic_id",
     TOPIC_COLUMNS,

@@ -401,6 +401,13 @@ class Statement(Node):
         "in_reply_to_id", "For an answer: the question it answers."
     )
     replies: list[Statement] = related(relations.REPLIES)
+    previous: Statement | None = related(
+        relations.PREVIOUS_STATEMENT,
+        "The turn before this one in its event (null for the first): a quote's context.",
+    )
+    next: Statement | None = related(
+        relations.NEXT_STATEMENT, "The turn after this one in its event (null for the last)."
+    )
     topics: list[Topic] = related(
         relations.STATEMENT_TOPICS, "Topics the turn is about (it mentions the place or theme)."
     )
