@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import asyncpg
 import orjson
@@ -25,14 +26,16 @@ from service.api.types.entities import Statement
 from service.api.types.enums import StatementKind
 from service.api.types.inputs import IngestDocumentInput
 from service.api.types.payloads import IngestDocumentPayload, PersonPayload, UserError, unauthorized
-from service.ingestion.model import RejectedDocument
+from service.ingestion.model import ParsedDocument, RejectedDocument
 from service.storage import curation
+from service.storage.documents import StoreResult
 from service.storage.persons import CurationError
 from service.storage.tokens import token_name
 
 if TYPE_CHECKING:
     from service.api.context import Context
 
+T = TypeVar("T")
 ADMIN = "admin"  # how the log names changes made with ADMIN_TOKEN
 
 
@@ -78,22 +81,44 @@ async def curator(ctx: Context) -> str | None:
         return await token_name(conn, ctx.token or "") or "unknown token"
 
 
-def _decode(global_id: str, type_name: str, field: str) -> int | UserError:
+class Refused(Exception):
+    """What a curation request is refused with (answered as the payload's errors)."""
+
+    def __init__(self, *errors: UserError) -> None:
+        super().__init__(*errors)
+        self.errors = list(errors)
+
+
+def _decoded(global_id: str, type_name: str, field: str) -> int:
     try:
         return ids.decode_as(global_id, type_name, field)
     except BadUserInput:
-        return UserError(
-            code="NOT_FOUND", message=f"No {type_name} with id {global_id!r}.", field=field
-        )
+        message = f"No {type_name} with id {global_id!r}."
+        raise Refused(UserError(code="NOT_FOUND", message=message, field=field)) from None
 
 
-def _refusal(refused: CurationError, field: str | None = None) -> UserError:
-    return UserError(code=refused.code, message=refused.message, field=field)
-
-
-async def _statement_now(ctx: Context, pk: int) -> Statement | None:
+async def _curate(
+    ctx: Context,
+    apply: Callable[[asyncpg.Connection, str], Awaitable[T]],
+    prepare: Callable[[], Awaitable[object]] | None = None,
+) -> tuple[T | None, list[UserError]]:
+    """Every curation mutation's skeleton: write access first, then ``prepare()`` (work that
+    needs no database, such as parsing a page), then ``apply(connection, curator)``; its result,
+    or the errors to answer with and nothing changed."""
+    by = await curator(ctx)
+    if by is None:
+        return None, [unauthorized()]
+    try:
+        if prepare is not None:
+            await prepare()
+        async with ctx.db.connection() as conn:
+            result = await apply(conn, by)
+    except Refused as refused:
+        return None, refused.errors
+    except CurationError as refused:
+        return None, [UserError(code=refused.code, message=refused.message, field=None)]
     ctx.forget()  # reads after a write must not see what this request loaded before it
-    return await ctx.loaders.statement.load(pk)
+    return result, []
 
 
 @strawberry.type
@@ -109,21 +134,16 @@ class CurationMutation:
         person_id: strawberry.ID | None = None,
     ) -> StatementPayload:
         ctx: Context = info.context
-        by = await curator(ctx)
-        if by is None:
-            return StatementPayload(statement=None, errors=[unauthorized()])
-        pk = _decode(statement_id, "Statement", "statementId")
-        person = None if person_id is None else _decode(person_id, "Person", "personId")
-        bad = [e for e in (pk, person) if isinstance(e, UserError)]
-        if bad:
-            return StatementPayload(statement=None, errors=bad)
-        assert isinstance(pk, int) and not isinstance(person, UserError)
-        try:
-            async with ctx.db.connection() as conn:
-                await curation.set_statement_speaker(conn, pk, person, by)
-        except CurationError as refused:
-            return StatementPayload(statement=None, errors=[_refusal(refused)])
-        return StatementPayload(statement=await _statement_now(ctx, pk), errors=[])
+
+        async def apply(conn: asyncpg.Connection, by: str) -> int:
+            pk = _decoded(statement_id, "Statement", "statementId")
+            person = None if person_id is None else _decoded(person_id, "Person", "personId")
+            await curation.set_statement_speaker(conn, pk, person, by)
+            return pk
+
+        pk, errors = await _curate(ctx, apply)
+        statement = None if pk is None else await ctx.loaders.statement.load(pk)
+        return StatementPayload(statement=statement, errors=errors)
 
     @strawberry.mutation(
         description="Correct a statement's kind (a remark read as a question, say). Needs write"
@@ -133,18 +153,15 @@ class CurationMutation:
         self, info: strawberry.Info, statement_id: strawberry.ID, kind: StatementKind
     ) -> StatementPayload:
         ctx: Context = info.context
-        by = await curator(ctx)
-        if by is None:
-            return StatementPayload(statement=None, errors=[unauthorized()])
-        pk = _decode(statement_id, "Statement", "statementId")
-        if isinstance(pk, UserError):
-            return StatementPayload(statement=None, errors=[pk])
-        try:
-            async with ctx.db.connection() as conn:
-                await curation.set_statement_kind(conn, pk, kind.value, by)
-        except CurationError as refused:
-            return StatementPayload(statement=None, errors=[_refusal(refused)])
-        return StatementPayload(statement=await _statement_now(ctx, pk), errors=[])
+
+        async def apply(conn: asyncpg.Connection, by: str) -> int:
+            pk = _decoded(statement_id, "Statement", "statementId")
+            await curation.set_statement_kind(conn, pk, kind.value, by)
+            return pk
+
+        pk, errors = await _curate(ctx, apply)
+        statement = None if pk is None else await ctx.loaders.statement.load(pk)
+        return StatementPayload(statement=statement, errors=errors)
 
     @strawberry.mutation(
         description="Delete a document and everything read from it (events, statements,"
@@ -154,20 +171,13 @@ class CurationMutation:
     async def delete_document(
         self, info: strawberry.Info, document_id: strawberry.ID
     ) -> DeleteDocumentPayload:
-        ctx: Context = info.context
-        by = await curator(ctx)
-        if by is None:
-            return DeleteDocumentPayload(deleted_document_id=None, errors=[unauthorized()])
-        pk = _decode(document_id, "SourceDocument", "documentId")
-        if isinstance(pk, UserError):
-            return DeleteDocumentPayload(deleted_document_id=None, errors=[pk])
-        try:
-            async with ctx.db.connection() as conn:
-                await curation.delete_document(conn, pk, by)
-        except CurationError as refused:
-            return DeleteDocumentPayload(deleted_document_id=None, errors=[_refusal(refused)])
-        ctx.forget()
-        return DeleteDocumentPayload(deleted_document_id=strawberry.ID(document_id), errors=[])
+        async def apply(conn: asyncpg.Connection, by: str) -> strawberry.ID:
+            pk = _decoded(document_id, "SourceDocument", "documentId")
+            await curation.delete_document(conn, pk, by)
+            return strawberry.ID(document_id)
+
+        deleted, errors = await _curate(info.context, apply)
+        return DeleteDocumentPayload(deleted_document_id=deleted, errors=errors)
 
     @strawberry.mutation(
         description="Replace a document with a corrected text: the old one is deleted as by"
@@ -179,31 +189,30 @@ class CurationMutation:
         self, info: strawberry.Info, document_id: strawberry.ID, input: IngestDocumentInput
     ) -> IngestDocumentPayload:
         ctx: Context = info.context
-        by = await curator(ctx)
-        if by is None:
-            return IngestDocumentPayload(document=None, created=False, errors=[unauthorized()])
-        pk = _decode(document_id, "SourceDocument", "documentId")
-        if isinstance(pk, UserError):
-            return IngestDocumentPayload(document=None, created=False, errors=[pk])
-        try:
-            parsed = await parse_posted(
-                input.text,
-                filename=input.filename,
-                source_url=input.source_url,
-                publisher=input.publisher,
-                max_chars=ctx.settings.max_document_chars,
-            )
-        except RejectedDocument as refused:
-            error = UserError(code=refused.code, message=refused.message, field=refused.field)
-            return IngestDocumentPayload(document=None, created=False, errors=[error])
-        try:
-            async with ctx.db.connection() as conn:
-                stored = await curation.replace_document(conn, pk, parsed, by)
-        except CurationError as refused:
-            return IngestDocumentPayload(
-                document=None, created=False, errors=[_refusal(refused, "documentId")]
-            )
-        ctx.forget()
+        pages: list[ParsedDocument] = []
+
+        async def parse() -> None:
+            try:
+                pages.append(
+                    await parse_posted(
+                        input.text,
+                        filename=input.filename,
+                        source_url=input.source_url,
+                        publisher=input.publisher,
+                        max_chars=ctx.settings.max_document_chars,
+                    )
+                )
+            except RejectedDocument as bad:
+                error = UserError(code=bad.code, message=bad.message, field=bad.field)
+                raise Refused(error) from None
+
+        async def apply(conn: asyncpg.Connection, by: str) -> StoreResult:
+            pk = _decoded(document_id, "SourceDocument", "documentId")
+            return await curation.replace_document(conn, pk, pages[0], by)
+
+        stored, errors = await _curate(ctx, apply, parse)
+        if stored is None:
+            return IngestDocumentPayload(document=None, created=False, errors=errors)
         document = await ctx.loaders.document.load(stored.document_id)
         return IngestDocumentPayload(document=document, created=stored.created, errors=[])
 
@@ -220,24 +229,15 @@ class CurationMutation:
         name: str,
     ) -> PersonPayload:
         ctx: Context = info.context
-        by = await curator(ctx)
-        if by is None:
-            return PersonPayload(person=None, errors=[unauthorized()])
-        person = _decode(person_id, "Person", "personId")
-        statements = [_decode(s, "Statement", "statementIds") for s in statement_ids]
-        bad = [e for e in (person, *statements) if isinstance(e, UserError)]
-        if bad:
-            return PersonPayload(person=None, errors=bad)
-        assert isinstance(person, int)
-        try:
-            async with ctx.db.connection() as conn:
-                new_id = await curation.split_person(
-                    conn, person, [s for s in statements if isinstance(s, int)], name, by
-                )
-        except CurationError as refused:
-            return PersonPayload(person=None, errors=[_refusal(refused)])
-        ctx.forget()
-        return PersonPayload(person=await ctx.loaders.person.load(new_id), errors=[])
+
+        async def apply(conn: asyncpg.Connection, by: str) -> int:
+            person = _decoded(person_id, "Person", "personId")
+            statements = [_decoded(s, "Statement", "statementIds") for s in statement_ids]
+            return await curation.split_person(conn, person, statements, name, by)
+
+        new_id, errors = await _curate(ctx, apply)
+        person = None if new_id is None else await ctx.loaders.person.load(new_id)
+        return PersonPayload(person=person, errors=errors)
 
 
 @strawberry.type

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 
 from service.api.types.enums import EventKind, FigureKind, OrganisationKind, StatementKind
+
+
+def ingested_after() -> Any:
+    """The ``ingestedAfter`` field every filter of stored things has."""
+    return strawberry.field(
+        default=None,
+        description="Only what was ingested after this instant (ISO 8601; a time without zone"
+        " is UTC): with ingestedBefore, what is new since a newsroom last looked.",
+    )
+
+
+def ingested_before() -> Any:
+    return strawberry.field(default=None, description="Only what was ingested before this instant.")
 
 
 @strawberry.input
@@ -28,14 +42,8 @@ class StatementFilter:
     )
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    ingested_after: dt.datetime | None = strawberry.field(
-        default=None,
-        description="Only what was ingested after this instant (ISO 8601; a time without zone"
-        " is UTC): with ingestedBefore, what is new since a newsroom last looked.",
-    )
-    ingested_before: dt.datetime | None = strawberry.field(
-        default=None, description="Only what was ingested before this instant."
-    )
+    ingested_after: dt.datetime | None = ingested_after()
+    ingested_before: dt.datetime | None = ingested_before()
 
 
 @strawberry.input
@@ -48,14 +56,8 @@ class EventFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     text: str | None = strawberry.field(default=None, description="Words in the title or location.")
-    ingested_after: dt.datetime | None = strawberry.field(
-        default=None,
-        description="Only what was ingested after this instant (ISO 8601; a time without zone"
-        " is UTC): with ingestedBefore, what is new since a newsroom last looked.",
-    )
-    ingested_before: dt.datetime | None = strawberry.field(
-        default=None, description="Only what was ingested before this instant."
-    )
+    ingested_after: dt.datetime | None = ingested_after()
+    ingested_before: dt.datetime | None = ingested_before()
 
 
 @strawberry.input
@@ -82,26 +84,14 @@ class FigureFilter:
     max_value: float | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    ingested_after: dt.datetime | None = strawberry.field(
-        default=None,
-        description="Only what was ingested after this instant (ISO 8601; a time without zone"
-        " is UTC): with ingestedBefore, what is new since a newsroom last looked.",
-    )
-    ingested_before: dt.datetime | None = strawberry.field(
-        default=None, description="Only what was ingested before this instant."
-    )
+    ingested_after: dt.datetime | None = ingested_after()
+    ingested_before: dt.datetime | None = ingested_before()
 
 
 @strawberry.input(description="Which stored documents: by when they were ingested.")
 class DocumentFilter:
-    ingested_after: dt.datetime | None = strawberry.field(
-        default=None,
-        description="Only what was ingested after this instant (ISO 8601; a time without zone"
-        " is UTC): with ingestedBefore, what is new since a newsroom last looked.",
-    )
-    ingested_before: dt.datetime | None = strawberry.field(
-        default=None, description="Only what was ingested before this instant."
-    )
+    ingested_after: dt.datetime | None = ingested_after()
+    ingested_before: dt.datetime | None = ingested_before()
 
 
 @strawberry.input
