@@ -16,6 +16,7 @@ from typing import Any
 
 import strawberry
 
+from service.api.pagination import After, Before, First, Last
 from service.storage.relations import Count, Related
 
 DECLARATION = "declaration"  # the metadata key the compiler reads
@@ -72,16 +73,17 @@ def paged(
     declaration: ParentStatements | ParentEvents | None = None,
     description: str | None = None,
 ) -> Any:
-    """A connection field whose only arguments are first/after/last/before: the arguments are
-    written here once, ``load(info, parent, paging)`` makes the page."""
+    """A connection field whose only arguments are first/after/last/before: the arguments
+    (with their descriptions, ``pagination.First`` ...) are written here once,
+    ``load(info, parent, paging)`` makes the page."""
 
     async def resolve(
         root: Any,
         info: strawberry.Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Any:
         return await load(info, root, (first, after, last, before))
 

@@ -13,7 +13,7 @@ import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -110,29 +110,85 @@ def page_args(
     )
 
 
-@strawberry.type
+# The paging arguments of every list, described once.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page forward: at most this many items from the start (or after `after`)."
+        " Without first and last, a page has 20 items; a larger number is capped at the"
+        " server's maximum page size (100 unless configured otherwise); negative is an error."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only items after this cursor: pass pageInfo.endCursor (or an edge's"
+        " cursor) of the page you have to get the next one."
+    ),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page backward: at most this many items, the last ones before `before`"
+        " (or at the end of the list). Capped like `first`; negative is an error."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only items before this cursor: pass pageInfo.startCursor (or an edge's"
+        " cursor) of the page you have to get the previous one."
+    ),
+]
+
+
+@strawberry.type(description="Where a page lies in its list, and the cursors to page on from it.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="True when the list has items after this page."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="True when the list has items before this page."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the page's first item (use as `before`); null for an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the page's last item (use as `after`); null for an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="Opaque position of this item in the list, for `after` or `before`; valid"
+        " only with the same query and filter."
+    )
+    node: T = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="One page of a list: its items (as `nodes`, or as `edges` with cursors), where"
+    " the page lies (`pageInfo`) and how many items the whole list has (`totalCount`)."
+    " Page with first/after (forward) or last/before (backward)."
+)
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    nodes: list[T]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(
+        description="The page's items, each with its cursor, in list order."
+    )
+    nodes: list[T] = strawberry.field(
+        description="The page's items in list order, without cursors (the same as edges' nodes)."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Whether there are more items before or after this page, and the cursors"
+        " to get them."
+    )
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
     _total: strawberry.Private[int | None] = None
 
-    @strawberry.field
+    @strawberry.field(
+        description="How many items the whole list has (every page together), with the same filter."
+    )
     async def total_count(self) -> int:
         if self._total is None:
             self._total = await self._count()

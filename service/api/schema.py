@@ -21,7 +21,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
 )
-from strawberry.tools import merge_types
 
 from service.api.document_cache import document_caches
 from service.api.masking import MaskInternalErrors, SqlStatementCount, log_errors
@@ -43,6 +42,23 @@ class ServiceSchema(strawberry.Schema):
         log_errors(errors, execution_context)
 
 
+QUERY_DESCRIPTION = (
+    "Reading the transcripts: events, statements (speaker turns), persons, organisations,"
+    " topics, quoted figures and source documents, with filters, full-text search and counts."
+    " Lists are paged (first/after, last/before)."
+)
+MUTATION_DESCRIPTION = (
+    "Adding and correcting data. Every mutation needs an API token with write access"
+    " (Authorization: Bearer <token>); refusals come back in the payload's `errors`."
+)
+
+
+def _root(name: str, parts: tuple[type, ...], description: str) -> type:
+    """A root type made of the fields of ``parts`` (as ``strawberry.tools.merge_types``),
+    with a description."""
+    return strawberry.type(type(name, parts, {}), description=description)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Rule classes are made once: the validation cache is keyed by them, and every request gets
     # its own extension instances (extensions hold per-request state).
@@ -51,8 +67,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         rules.append(NoSchemaIntrospectionCustomRule)
     parsing, validation = document_caches()
     return ServiceSchema(
-        query=merge_types("Query", (Query, CurationQuery)),
-        mutation=merge_types("Mutation", (Mutation, CurationMutation)),
+        query=_root("Query", (Query, CurationQuery), QUERY_DESCRIPTION),
+        mutation=_root("Mutation", (Mutation, CurationMutation), MUTATION_DESCRIPTION),
         subscription=Subscription,
         types=list(NODE_TYPES),
         extensions=[

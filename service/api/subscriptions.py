@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from starlette.requests import Request
@@ -40,7 +40,7 @@ class SubscriptionContext(Context):
     feed: DocumentFeed | None = None
 
 
-@strawberry.type
+@strawberry.type(description="Live feeds: what is new as documents are ingested.")
 class Subscription:
     @strawberry.subscription(
         description="Every statement matching `filter` in documents ingested from now on, as"
@@ -48,7 +48,15 @@ class Subscription:
         " order. Over WebSocket (graphql-transport-ws) at /graphql."
     )
     async def statement_added(
-        self, info: strawberry.Info, filter: StatementFilter | None = None
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            StatementFilter | None,
+            strawberry.argument(
+                description='Which new statements to send, e.g. {speaker: "Putin", text:'
+                ' "gas"}; without it, every new statement.'
+            ),
+        ] = None,
     ) -> AsyncGenerator[Statement, None]:
         ctx: SubscriptionContext = info.context
         assert ctx.feed is not None

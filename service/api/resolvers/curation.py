@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import asyncpg
 import orjson
@@ -20,7 +20,7 @@ from strawberry.scalars import JSON
 
 from service.api import ids
 from service.api.errors import BadUserInput
-from service.api.pagination import Connection, page_args, paginate
+from service.api.pagination import After, Before, Connection, First, Last, page_args, paginate
 from service.api.parsing import parse_posted
 from service.api.types.entities import Statement
 from service.api.types.enums import StatementKind
@@ -42,7 +42,9 @@ ADMIN = "admin"  # how the log names changes made with ADMIN_TOKEN
 @strawberry.type(description="A curation mutation's answer about one statement.")
 class StatementPayload:
     statement: Statement | None = strawberry.field(description="The statement as it is now.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why the change was refused; empty when it was made."
+    )
 
 
 @strawberry.type(description="The answer of deleteDocument.")
@@ -50,7 +52,9 @@ class DeleteDocumentPayload:
     deleted_document_id: strawberry.ID | None = strawberry.field(
         description="The id of the document that was deleted; null when nothing was."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why the deletion was refused; empty when the document was deleted."
+    )
 
 
 @strawberry.type(description="One change made by curation, as it was recorded.")
@@ -130,8 +134,15 @@ class CurationMutation:
     async def set_statement_speaker(
         self,
         info: strawberry.Info,
-        statement_id: strawberry.ID,
-        person_id: strawberry.ID | None = None,
+        statement_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The statement to change.")
+        ],
+        person_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The Person who spoke it; null (or absent) for no known speaker."
+            ),
+        ] = None,
     ) -> StatementPayload:
         ctx: Context = info.context
 
@@ -150,7 +161,12 @@ class CurationMutation:
         " access; recorded in curationLog."
     )
     async def set_statement_kind(
-        self, info: strawberry.Info, statement_id: strawberry.ID, kind: StatementKind
+        self,
+        info: strawberry.Info,
+        statement_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The statement to change.")
+        ],
+        kind: Annotated[StatementKind, strawberry.argument(description="Its correct kind.")],
     ) -> StatementPayload:
         ctx: Context = info.context
 
@@ -169,7 +185,12 @@ class CurationMutation:
         " recorded in curationLog."
     )
     async def delete_document(
-        self, info: strawberry.Info, document_id: strawberry.ID
+        self,
+        info: strawberry.Info,
+        document_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The SourceDocument to delete, by its id."),
+        ],
     ) -> DeleteDocumentPayload:
         async def apply(conn: asyncpg.Connection, by: str) -> strawberry.ID:
             pk = _decoded(document_id, "SourceDocument", "documentId")
@@ -186,7 +207,16 @@ class CurationMutation:
         " recorded in curationLog."
     )
     async def replace_document(
-        self, info: strawberry.Info, document_id: strawberry.ID, input: IngestDocumentInput
+        self,
+        info: strawberry.Info,
+        document_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The SourceDocument to replace, by its id."),
+        ],
+        input: Annotated[
+            IngestDocumentInput,
+            strawberry.argument(description="The corrected page, as for ingestDocument."),
+        ],
     ) -> IngestDocumentPayload:
         ctx: Context = info.context
         pages: list[ParsedDocument] = []
@@ -224,9 +254,19 @@ class CurationMutation:
     async def split_person(
         self,
         info: strawberry.Info,
-        person_id: strawberry.ID,
-        statement_ids: list[strawberry.ID],
-        name: str,
+        person_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The wrongly merged Person the statements leave."),
+        ],
+        statement_ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="The statements (of that person) that belong to the new person."
+            ),
+        ],
+        name: Annotated[
+            str, strawberry.argument(description="The new person's name, e.g. 'Jens Stoltenberg'.")
+        ],
     ) -> PersonPayload:
         ctx: Context = info.context
 
@@ -249,11 +289,16 @@ class CurationQuery:
     async def curation_log(
         self,
         info: strawberry.Info,
-        target_id: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        target_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only the changes to this statement, document or person (its id)."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[CurationRecord]:
         ctx: Context = info.context
         args = page_args(first, after, last, before, ctx.settings.max_page_size)

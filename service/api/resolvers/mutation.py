@@ -8,7 +8,7 @@ raise and are masked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -55,7 +55,12 @@ class Mutation:
         " that cannot be parsed is refused whole, with errors, and nothing is stored."
     )
     async def ingest_document(
-        self, info: strawberry.Info, input: IngestDocumentInput
+        self,
+        info: strawberry.Info,
+        input: Annotated[
+            IngestDocumentInput,
+            strawberry.argument(description="The page and what is known about it."),
+        ],
     ) -> IngestDocumentPayload:
         ctx: Context = info.context
         if not await ctx.can_write():
@@ -81,7 +86,18 @@ class Mutation:
         description="Record another name form for a person (curation). Needs write access."
     )
     async def add_person_alias(
-        self, info: strawberry.Info, person_id: strawberry.ID, alias: str
+        self,
+        info: strawberry.Info,
+        person_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The Person to add the name form to.")
+        ],
+        alias: Annotated[
+            str,
+            strawberry.argument(
+                description="The name form, e.g. 'Nursultan Abishevich'; name filters find the"
+                " person by it from now on."
+            ),
+        ],
     ) -> PersonPayload:
         ctx: Context = info.context
         if not await ctx.can_write():
@@ -103,7 +119,13 @@ class Mutation:
         " the merged id keeps resolving to the kept person. Needs write access."
     )
     async def merge_persons(
-        self, info: strawberry.Info, keep_id: strawberry.ID, merge_id: strawberry.ID
+        self,
+        info: strawberry.Info,
+        keep_id: Annotated[strawberry.ID, strawberry.argument(description="The Person to keep.")],
+        merge_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The duplicate Person, merged into the one kept."),
+        ],
     ) -> PersonPayload:
         ctx: Context = info.context
         by = await curator(ctx)

@@ -20,7 +20,11 @@ from service.api.filters import (
     typeahead_pattern,
 )
 from service.api.pagination import (
+    After,
+    Before,
     Connection,
+    First,
+    Last,
     empty_connection,
     page_args,
     paginate,
@@ -168,76 +172,129 @@ async def listing(
 
 @strawberry.type
 class Query:
-    @strawberry.field
-    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+    @strawberry.field(
+        description="Anything with a global id (an event, statement, person, organisation,"
+        " topic, figure or document), by that id; null when nothing has it. The id of a merged"
+        " person gives the person kept."
+    )
+    async def node(
+        self,
+        info: strawberry.Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The global id, as a Node's `id`.")
+        ],
+    ) -> Node | None:
         ctx: Context = info.context
         type_name, pk = ids.decode(id)
         return await ctx.loaders.by_type(type_name).load(pk)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Events (press conferences, briefings, meetings, ...) matching every given"
+        " filter, newest first by default."
+    )
     async def events(
         self,
         info: strawberry.Info,
-        filter: EventFilter | None = None,
-        order_by: EventOrder | None = EventOrder.DATE_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            EventFilter | None,
+            strawberry.argument(description="Which events; without it, all of them."),
+        ] = None,
+        order_by: Annotated[
+            EventOrder | None,
+            strawberry.argument(description="The order; newest first by default."),
+        ] = EventOrder.DATE_DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Event]:
         return await listing(EVENTS, info, filter, order_by, (first, after, last, before))
 
-    @strawberry.field
+    @strawberry.field(
+        description="Persons (speakers, journalists, people named), e.g. for type-ahead with"
+        ' filter: {name: "Naz"}.'
+    )
     async def persons(
         self,
         info: strawberry.Info,
-        filter: PersonFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            PersonFilter | None,
+            strawberry.argument(description="Which persons; without it, all of them."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Person]:
         return await listing(PERSONS, info, filter, None, (first, after, last, before))
 
     @strawberry.field(
         description="One person by any name form (see conventions). Null when nothing matches."
     )
-    async def person(self, info: strawberry.Info, name: str) -> Person | None:
+    async def person(
+        self,
+        info: strawberry.Info,
+        name: Annotated[
+            str,
+            strawberry.argument(
+                description="Any name form: full name, surname, alias or label, e.g. 'Nazarbayev'."
+            ),
+        ],
+    ) -> Person | None:
         ctx: Context = info.context
         match = await ctx.names.person(name, "name")
         return None if match is None else Person.from_row({"id": match.id, "name": match.name})
 
-    @strawberry.field
+    @strawberry.field(
+        description="Organisations (international bodies, governments, media outlets) matching"
+        " every given filter."
+    )
     async def organisations(
         self,
         info: strawberry.Info,
-        filter: OrganisationFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            OrganisationFilter | None,
+            strawberry.argument(description="Which organisations; without it, all of them."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Organisation]:
         return await listing(ORGANISATIONS, info, filter, None, (first, after, last, before))
 
     @strawberry.field(description="One organisation by name, acronym or alias.")
-    async def organisation(self, info: strawberry.Info, name: str) -> Organisation | None:
+    async def organisation(
+        self,
+        info: strawberry.Info,
+        name: Annotated[
+            str,
+            strawberry.argument(
+                description="Its name, acronym or an alias, e.g. 'NATO'; null when nothing matches."
+            ),
+        ],
+    ) -> Organisation | None:
         ctx: Context = info.context
         match = await ctx.names.organisation(name, "name")
         return None if match is None else await ctx.loaders.organisation.load(match.id)
 
     topics: Connection[Topic] = paged(
-        lambda info, root, paging: listing(TOPICS, info, None, None, paging)
+        lambda info, root, paging: listing(TOPICS, info, None, None, paging),
+        description="Every topic (places and themes) statements are about.",
     )
 
     @strawberry.field(description="Stored source documents, most recently ingested first.")
     async def documents(
         self,
         info: strawberry.Info,
-        filter: DocumentFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            DocumentFilter | None,
+            strawberry.argument(description="Which documents; without it, all of them."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[SourceDocument]:
         return await listing(DOCUMENTS, info, filter, None, (first, after, last, before))
 
@@ -248,12 +305,18 @@ class Query:
     async def statements(
         self,
         info: strawberry.Info,
-        filter: StatementFilter | None = None,
-        order_by: StatementOrder | None = StatementOrder.DATE_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            StatementFilter | None,
+            strawberry.argument(description="Which statements; without it, all of them."),
+        ] = None,
+        order_by: Annotated[
+            StatementOrder | None,
+            strawberry.argument(description="The order; most recently spoken first by default."),
+        ] = StatementOrder.DATE_DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Statement]:
         return await listing(STATEMENTS, info, filter, order_by, (first, after, last, before))
 
@@ -261,12 +324,20 @@ class Query:
     async def figures(
         self,
         info: strawberry.Info,
-        filter: FigureFilter | None = None,
-        order_by: FigureOrder | None = FigureOrder.DATE_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            FigureFilter | None,
+            strawberry.argument(description="Which figures; without it, all of them."),
+        ] = None,
+        order_by: Annotated[
+            FigureOrder | None,
+            strawberry.argument(
+                description="The order; most recently spoken first by default, or by value."
+            ),
+        ] = FigureOrder.DATE_DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Figure]:
         return await listing(FIGURES, info, filter, order_by, (first, after, last, before))
 
@@ -286,9 +357,12 @@ class Query:
                 " its pages end there; totalCount still counts every match."
             ),
         ],
-        filter: StatementFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[
+            StatementFilter | None,
+            strawberry.argument(description="Only statements that also match this filter."),
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[SearchResult]:
         ctx: Context = info.context
         args = page_args(first, after, None, None, ctx.settings.max_page_size)
@@ -314,8 +388,14 @@ class Query:
     async def statement_counts(
         self,
         info: strawberry.Info,
-        group_by: StatementGrouping,
-        filter: StatementFilter | None = None,
+        group_by: Annotated[
+            StatementGrouping,
+            strawberry.argument(description="What to group by: speaker, topic, month, ..."),
+        ],
+        filter: Annotated[
+            StatementFilter | None,
+            strawberry.argument(description="Which statements to count; without it, all."),
+        ] = None,
     ) -> list[GroupCount]:
         ctx: Context = info.context
         criteria = await statement_criteria(ctx, filter)

@@ -5,7 +5,7 @@ more data asks a per-request DataLoader, so a list of N items costs one query pe
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 
@@ -21,7 +21,16 @@ from service.api.declared import (
     span,
 )
 from service.api.filters import statement_criteria
-from service.api.pagination import Connection, empty_connection, page_args, paginate
+from service.api.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    empty_connection,
+    page_args,
+    paginate,
+)
 from service.api.types.enums import (
     EventKind,
     FigureKind,
@@ -46,6 +55,19 @@ ORGANISATION_STATEMENTS = ParentStatements("organisation")
 TOPIC_STATEMENTS = ParentStatements("topic")
 PERSON_EVENTS = ParentEvents("person")
 ORGANISATION_EVENTS = ParentEvents("organisation")
+
+
+# The filter and order arguments of the statement lists below a person, organisation or topic.
+ParentStatementFilter = Annotated[
+    StatementFilter | None,
+    strawberry.argument(
+        description="Only the statements that also match this filter (every given condition)."
+    ),
+]
+ParentStatementOrder = Annotated[
+    StatementOrder | None,
+    strawberry.argument(description="The order of the statements; newest first by default."),
+]
 
 
 def context(info: strawberry.Info) -> Context:
@@ -95,9 +117,15 @@ async def _events_of(
     )
 
 
-@strawberry.interface
+@strawberry.interface(
+    description="Anything with a global id: events, statements, persons, organisations,"
+    " topics, figures and source documents. Query.node(id:) fetches any of them by that id."
+)
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Global id, stable across requests: pass it to Query.node(id:) or to an"
+        " id filter (speakerId, eventId)."
+    )
 
 
 @strawberry.type(
@@ -105,8 +133,10 @@ class Node:
     " SourceDocument.text, end exclusive."
 )
 class SourceSpan:
-    start: int
-    end: int
+    start: int = strawberry.field(
+        description="Offset of the first character (0-based, in characters, not bytes)."
+    )
+    end: int = strawberry.field(description="Offset just after the last character.")
 
 
 @strawberry.type(
@@ -114,10 +144,19 @@ class SourceSpan:
 )
 class SourceDocument(Node):
     pk: strawberry.Private[int]
-    sha256: str
-    filename: str | None
-    source_url: str | None
-    publisher: str | None
+    sha256: str = strawberry.field(
+        description="SHA-256 of the document's text (hexadecimal). The same text ingested"
+        " again, or one differing only in whitespace and typography, is the same document."
+    )
+    filename: str | None = strawberry.field(
+        description="The file name given at ingestion; null when there was none."
+    )
+    source_url: str | None = strawberry.field(
+        description="Address of the page as published, when known (for citing); null otherwise."
+    )
+    publisher: str | None = strawberry.field(
+        description="Who published the page, e.g. 'NATO', when given at ingestion; else null."
+    )
     format: str = strawberry.field(
         description="Detected layout family, e.g. nato, kremlin, whitehouse, generic."
     )
@@ -127,7 +166,9 @@ class SourceDocument(Node):
         " a code: NO_SPEAKER_LABELS when the page has no speaker labels and names no speaker,"
         " so its statements have no speaker."
     )
-    ingested_at: dt.datetime
+    ingested_at: dt.datetime = strawberry.field(
+        description="When the document was stored (ISO 8601 with time zone)."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> SourceDocument:
@@ -148,7 +189,9 @@ class SourceDocument(Node):
         relations.DOCUMENT_TEXT,
         "The full text exactly as ingested; SourceSpan offsets index into it.",
     )
-    events: list[Event] = related(relations.DOCUMENT_EVENTS)
+    events: list[Event] = related(
+        relations.DOCUMENT_EVENTS, "The events transcribed in this document (usually one)."
+    )
 
 
 @strawberry.type(
@@ -157,11 +200,16 @@ class SourceDocument(Node):
 class Event(Node):
     pk: strawberry.Private[int]
     document_pk: strawberry.Private[int]
-    title: str
-    kind: EventKind
-    date: dt.date | None
+    title: str = strawberry.field(description="The event's title as the page gives it.")
+    kind: EventKind = strawberry.field(description="What kind of occasion the event is.")
+    date: dt.date | None = strawberry.field(
+        description="The day the event took place (YYYY-MM-DD); null when the page gives none."
+    )
     time: str | None = strawberry.field(description="Local time as printed on the page, HH:MM.")
-    location: str | None
+    location: str | None = strawberry.field(
+        description="Where the event took place as printed, e.g. 'Moscow, the Kremlin'; null"
+        " when not given."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> Event:
@@ -179,23 +227,28 @@ class Event(Node):
     organisations: list[Organisation] = related(
         relations.EVENT_ORGANISATIONS, "Organisations hosting or convening the event."
     )
-    participants: list[Participant] = related(relations.EVENT_PARTICIPANTS)
+    participants: list[Participant] = related(
+        relations.EVENT_PARTICIPANTS,
+        "Everyone who takes part in the event (speakers, moderator, journalists, interpreters),"
+        " each with their role.",
+    )
 
     statements: Connection[Statement] = paged(
         lambda info, event, paging: _statements_of(
             info, EVENT_STATEMENTS, event.pk, None, None, *paging
         ),
         EVENT_STATEMENTS,
+        "The event's speaker turns in the order they were spoken.",
     )
 
-    document: SourceDocument = link("document_id")
+    document: SourceDocument = link("document_id", "The source document the event was read from.")
 
 
 @strawberry.type(description="A person's part in one event.")
 class Participant:
     person_pk: strawberry.Private[int | None]
     affiliation_pk: strawberry.Private[int | None]
-    role: ParticipantRole
+    role: ParticipantRole = strawberry.field(description="The participant's part in the event.")
     label: str = strawberry.field(
         description="The label as printed for this participant at this event, without the colon."
     )
@@ -213,7 +266,9 @@ class Participant:
             title=row["title"],
         )
 
-    person: Person | None = link("person_id")
+    person: Person | None = link(
+        "person_id", "Who the participant is; null when the label names no known person."
+    )
     affiliation: Organisation | None = link(
         "affiliation_id",
         "Outlet or organisation the participant speaks for at this event,"
@@ -221,7 +276,10 @@ class Participant:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A person who speaks in or is named by the transcripts: a leader, official,"
+    " spokesperson or journalist. One person, whatever name form a page uses."
+)
 class Person(Node):
     pk: strawberry.Private[int]
     name: str = strawberry.field(description="Canonical display name, e.g. 'Nursultan Nazarbayev'.")
@@ -240,7 +298,9 @@ class Person(Node):
     titles: list[str] = related(
         relations.PERSON_TITLES, "Titles and offices seen, most recent first."
     )
-    statement_count: int = count(relations.PERSON_STATEMENT_COUNT)
+    statement_count: int = count(
+        relations.PERSON_STATEMENT_COUNT, "How many speaker turns the person has, in all events."
+    )
     wikidata_id: str | None = related(
         relations.PERSON_WIKIDATA_ID,
         "The person's Wikidata item (e.g. 'Q7747'), when the office-holder data knows it.",
@@ -254,16 +314,16 @@ class Person(Node):
         "Offices held, latest start first; from the office-holder data and the transcripts.",
     )
 
-    @connection(SPEAKER_STATEMENTS)
+    @connection(SPEAKER_STATEMENTS, "What the person said: their speaker turns.")
     async def statements(
         self,
         info: strawberry.Info,
-        filter: StatementFilter | None = None,
-        order_by: StatementOrder | None = StatementOrder.DATE_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: ParentStatementFilter = None,
+        order_by: ParentStatementOrder = StatementOrder.DATE_DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Statement]:
         return await _statements_of(
             info, SPEAKER_STATEMENTS, self.pk, filter, order_by, first, after, last, before
@@ -272,16 +332,24 @@ class Person(Node):
     events: Connection[Event] = paged(
         lambda info, person, paging: _events_of(info, PERSON_EVENTS, person.pk, *paging),
         PERSON_EVENTS,
+        "Events the person takes part in, newest first.",
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="An organisation: an international body, a government, a media outlet or"
+    " another body that hosts events, is mentioned, or sends journalists."
+)
 class Organisation(Node):
     pk: strawberry.Private[int]
     slug: str = strawberry.field(description="Stable short key, e.g. 'nato'.")
-    name: str
-    acronym: str | None
-    kind: OrganisationKind
+    name: str = strawberry.field(
+        description="Full name, e.g. 'North Atlantic Treaty Organization'."
+    )
+    acronym: str | None = strawberry.field(
+        description="Short form, e.g. 'NATO'; null when it has none."
+    )
+    kind: OrganisationKind = strawberry.field(description="What kind of body it is.")
 
     @classmethod
     def from_row(cls, row: Any) -> Organisation:
@@ -294,17 +362,21 @@ class Organisation(Node):
             kind=OrganisationKind(row["kind"]),
         )
 
-    aliases: list[str] = related(relations.ORGANISATION_ALIASES)
+    aliases: list[str] = related(
+        relations.ORGANISATION_ALIASES,
+        "Other names it is known by (translations, former names, spellings); each finds it in"
+        " filters.",
+    )
 
     @connection(ORGANISATION_STATEMENTS, "Statements that mention this organisation.")
     async def statements(
         self,
         info: strawberry.Info,
-        filter: StatementFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: ParentStatementFilter = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Statement]:
         return await _statements_of(
             info, ORGANISATION_STATEMENTS, self.pk, filter, None, first, after, last, before
@@ -313,6 +385,7 @@ class Organisation(Node):
     events: Connection[Event] = paged(
         lambda info, org, paging: _events_of(info, ORGANISATION_EVENTS, org.pk, *paging),
         ORGANISATION_EVENTS,
+        "Events the organisation hosts or convenes, newest first.",
     )
 
 
@@ -322,9 +395,9 @@ class Organisation(Node):
 )
 class Topic(Node):
     pk: strawberry.Private[int]
-    slug: str
-    name: str
-    kind: TopicKind
+    slug: str = strawberry.field(description="Stable short key, e.g. 'afghanistan'.")
+    name: str = strawberry.field(description="Display name, e.g. 'Afghanistan'.")
+    kind: TopicKind = strawberry.field(description="Whether the topic is a place or a theme.")
 
     @classmethod
     def from_row(cls, row: Any) -> Topic:
@@ -336,17 +409,19 @@ class Topic(Node):
             kind=TopicKind(row["kind"]),
         )
 
-    statement_count: int = count(relations.TOPIC_STATEMENT_COUNT)
+    statement_count: int = count(
+        relations.TOPIC_STATEMENT_COUNT, "How many statements are about this topic."
+    )
 
-    @connection(TOPIC_STATEMENTS)
+    @connection(TOPIC_STATEMENTS, "Statements about this topic, most recently spoken first.")
     async def statements(
         self,
         info: strawberry.Info,
-        filter: StatementFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: ParentStatementFilter = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Statement]:
         return await _statements_of(
             info, TOPIC_STATEMENTS, self.pk, filter, None, first, after, last, before
@@ -362,7 +437,9 @@ class Statement(Node):
     start: strawberry.Private[int]
     end: strawberry.Private[int]
     sequence: int = strawberry.field(description="1-based position of the turn within its event.")
-    kind: StatementKind
+    kind: StatementKind = strawberry.field(
+        description="The turn's role: remarks, a question, an answer or moderation."
+    )
     speaker_label: str = strawberry.field(
         description="The speaker label as printed, without the colon."
     )
@@ -391,7 +468,7 @@ class Statement(Node):
             spoken_on=row["spoken_on"],
         )
 
-    event: Event = link("event_id")
+    event: Event = link("event_id", "The event the turn was spoken at.")
     speaker: Person | None = link(
         "speaker_id",
         "Who spoke, when known (a journalist who names himself included); null for"
@@ -400,7 +477,9 @@ class Statement(Node):
     in_reply_to: Statement | None = link(
         "in_reply_to_id", "For an answer: the question it answers."
     )
-    replies: list[Statement] = related(relations.REPLIES)
+    replies: list[Statement] = related(
+        relations.REPLIES, "For a question: the answers to it, in the order spoken."
+    )
     previous: Statement | None = related(
         relations.PREVIOUS_STATEMENT,
         "The turn before this one in its event (null for the first): a quote's context.",
@@ -414,7 +493,9 @@ class Statement(Node):
     organisations: list[Organisation] = related(
         relations.STATEMENT_ORGANISATIONS, "Organisations the turn mentions."
     )
-    figures: list[Figure] = related(relations.STATEMENT_FIGURES)
+    figures: list[Figure] = related(
+        relations.STATEMENT_FIGURES, "The numbers quoted in the turn, in text order."
+    )
     mentioned_persons: list[Person] = related(
         relations.MENTIONED_PERSONS,
         "People the turn names in its text, each once, by name (a merged person as the"
@@ -430,7 +511,7 @@ class Statement(Node):
         " `organisations`.",
     )
 
-    source_span: SourceSpan = span()
+    source_span: SourceSpan = span("Where the turn lies in its source document's text.")
 
 
 @strawberry.type
@@ -520,11 +601,13 @@ class Figure(Node):
         " 'percentage_points', a unit symbol (kg, t, km, bbl), 'times' for multipliers,"
         " 'count' for counted things."
     )
-    kind: FigureKind
+    kind: FigureKind = strawberry.field(description="What the figure measures.")
     counted: str | None = strawberry.field(
         description="What is counted or measured, e.g. 'drug crimes', 'trade turnover'."
     )
-    qualifier: FigureQualifier
+    qualifier: FigureQualifier = strawberry.field(
+        description="How the speaker qualified the number ('about', 'more than', ...)."
+    )
     context: str = strawberry.field(description="The sentence the figure stands in.")
 
     @classmethod
@@ -546,28 +629,30 @@ class Figure(Node):
             context=row["context"],
         )
 
-    statement: Statement = link("statement_id")
-    speaker: Person | None = link("speaker_id")
+    statement: Statement = link("statement_id", "The statement that quotes the figure.")
+    speaker: Person | None = link(
+        "speaker_id", "Who quoted it: the statement's speaker; null when not known."
+    )
 
-    source_span: SourceSpan = span()
+    source_span: SourceSpan = span("Where the figure's text lies in the source document's text.")
 
 
-@strawberry.type
+@strawberry.type(description="A statement found by a full-text search, with its relevance.")
 class SearchResult:
-    statement: Statement
+    statement: Statement = strawberry.field(description="The matching statement.")
     rank: float = strawberry.field(description="Relevance, higher is better.")
     highlight: str = strawberry.field(
         description="The matching passage with matched words wrapped in <mark>…</mark>."
     )
 
 
-@strawberry.type
+@strawberry.type(description="One group of statementCounts: what the group is and its count.")
 class GroupCount:
     key: str = strawberry.field(
         description="Stable key of the group (an id, a slug, or 'YYYY-MM')."
     )
     label: str = strawberry.field(description="Human label of the group.")
-    count: int
+    count: int = strawberry.field(description="How many statements the group has.")
 
 
 # StatementGrouping -> the node type whose global id is GroupCount.key; the other groupings'

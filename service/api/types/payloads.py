@@ -7,13 +7,16 @@ import strawberry
 from service.api.types.entities import Person, SourceDocument
 
 
-@strawberry.type
+@strawberry.type(
+    description="Why a mutation refused (part of) a request: something the client can fix"
+    " or show to a user."
+)
 class UserError:
     code: str = strawberry.field(
         description="Machine-readable, e.g. EMPTY_DOCUMENT, NOT_A_TRANSCRIPT, NOT_FOUND,"
         " UNAUTHORIZED."
     )
-    message: str
+    message: str = strawberry.field(description="What went wrong, in English, for people.")
     field: str | None = strawberry.field(
         default=None, description="The input field at fault, when there is one."
     )
@@ -26,16 +29,26 @@ def unauthorized() -> UserError:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The answer of ingestDocument.")
 class IngestDocumentPayload:
-    document: SourceDocument | None
+    document: SourceDocument | None = strawberry.field(
+        description="The stored document (the earlier one when the text was known); null when"
+        " refused."
+    )
     created: bool = strawberry.field(
         description="False when this exact text had been ingested before."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why the page was refused; empty when it was stored."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The answer of a mutation that changes a person.")
 class PersonPayload:
-    person: Person | None
-    errors: list[UserError]
+    person: Person | None = strawberry.field(
+        description="The person as it is now: the person kept after a merge, the new person"
+        " after a split; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why the change was refused; empty when it was made."
+    )
