@@ -132,6 +132,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="read symbolic links in the directories that lead outside all the directories "
         "given (refused by default, reason SYMLINK_OUTSIDE)",
     )
+    p.add_argument(
+        "--source-url",
+        metavar="URL",
+        help="where the page was published (one file only): stored as the document's "
+        "sourceUrl, so statements can be quoted with a link; wins over a URL the page names",
+    )
+    p.add_argument(
+        "--publisher", metavar="NAME", help="who published the pages (default: from the layout)"
+    )
     p.set_defaults(handler=ingest_command)
 
     p = commands.add_parser("token", help="manage API write tokens")
@@ -462,8 +471,11 @@ def ingest_command(settings: Settings, args: argparse.Namespace, started: float)
     from service import database
 
     files, missing = _expand(args.paths, args.glob, follow_symlinks=args.follow_symlinks)
+    if args.source_url and len(files) + len(missing) != 1:
+        raise CommandError("--source-url names one page: give exactly one file with it")
+    origin = Origin(args.source_url, args.publisher)
     with database.provide_database(settings, exclusive=False) as url:
-        outcomes = asyncio.run(_ingest_files(url, files, settings))
+        outcomes = asyncio.run(_ingest_files(url, files, settings, origin))
     outcomes = missing + outcomes
     _print_summary(outcomes)
     return 0 if outcomes and all(o.status != "refused" for o in outcomes) else EXIT_FAILURE
@@ -510,7 +522,9 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-async def _ingest_files(url: str, files: list[Path], settings: Settings) -> list[FileOutcome]:
+async def _ingest_files(
+    url: str, files: list[Path], settings: Settings, origin: Origin | None = None
+) -> list[FileOutcome]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -519,7 +533,7 @@ async def _ingest_files(url: str, files: list[Path], settings: Settings) -> list
     conn = await connect(url, settings.db_connect_timeout)
     outcomes = []
     try:
-        with ParseAhead(files, settings.max_document_chars) as parses:
+        with ParseAhead(files, settings.max_document_chars, origin or Origin()) as parses:
             progress = Progress(
                 TextColumn("[progress.description]{task.description}"),
                 BarColumn(),
@@ -538,10 +552,24 @@ async def _ingest_files(url: str, files: list[Path], settings: Settings) -> list
     return outcomes
 
 
-def _read_and_parse(path: Path, max_chars: int) -> ParsedDocument:
+@dataclasses.dataclass(frozen=True)
+class Origin:
+    """Where pages given on the command line were published (``--source-url``, ``--publisher``)."""
+
+    source_url: str | None = None
+    publisher: str | None = None
+
+
+def _read_and_parse(path: Path, max_chars: int, origin: Origin) -> ParsedDocument:
     from service.ingestion.page import parse_page
 
-    return parse_page(read_transcript(path, max_chars), filename=path.name, max_chars=max_chars)
+    return parse_page(
+        read_transcript(path, max_chars),
+        filename=path.name,
+        source_url=origin.source_url,
+        publisher=origin.publisher,
+        max_chars=max_chars,
+    )
 
 
 def _end_with_parent(parent: int) -> None:
@@ -577,9 +605,10 @@ class ParseAhead:
     ``window`` parsed documents wait in memory.
     """
 
-    def __init__(self, files: list[Path], max_chars: int, window: int = 8) -> None:
+    def __init__(self, files: list[Path], max_chars: int, origin: Origin, window: int = 8) -> None:
         self.files = files
         self.max_chars = max_chars
+        self.origin = origin
         self.window = window
         self.executor: Executor | None = None
 
@@ -611,7 +640,9 @@ class ParseAhead:
         def submit() -> None:
             path = next(remaining, None)
             if path is not None:
-                job = loop.run_in_executor(self.executor, _read_and_parse, path, self.max_chars)
+                job = loop.run_in_executor(
+                    self.executor, _read_and_parse, path, self.max_chars, self.origin
+                )
                 pending.append((path, job))
 
         for _ in range(self.window if self.executor else 1):

@@ -179,6 +179,35 @@ async def test_ingest_directory_with_one_bad_file(
     assert "0 created, 1 already present, 0 refused" in again.stdout
 
 
+async def test_ingest_records_where_a_page_was_published(
+    public_tmp: Path, make_database: Callable[[], str]
+) -> None:
+    """--source-url (one page) and --publisher are stored, so statements can be quoted with a
+    link; a URL for several files at once is refused before anything is read."""
+    url = make_database()
+    page = "https://www.nato.int/docu/speech/2006/s061204a.htm"
+    result = run(
+        "ingest",
+        str(NATO),
+        "--source-url",
+        page,
+        "--publisher",
+        "NATO Press Office",
+        env={"DATABASE_URL": url},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    conn = await asyncpg.connect(url)
+    try:
+        row = await conn.fetchrow("SELECT source_url, publisher FROM source_document")
+    finally:
+        await conn.close()
+    assert (row["source_url"], row["publisher"]) == (page, "NATO Press Office")
+
+    both = run("ingest", str(NATO), str(KREMLIN), "--source-url", page, env={"DATABASE_URL": url})
+    assert both.returncode != 0 and "one page" in both.stderr
+    assert "Traceback" not in both.stderr
+
+
 def test_ingest_missing_path_is_reported(database_url: str) -> None:
     result = run("ingest", "/nonexistent/transcript.txt", env={"DATABASE_URL": database_url})
     assert result.returncode == 1
