@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import asyncpg
+import orjson
 
 from service.ingestion.fingerprint import content_key
 from service.ingestion.model import Event, OrganisationRef, ParsedDocument, PersonRef, TopicRef
@@ -142,11 +143,15 @@ SELECT nextval(pg_get_serial_sequence('statement', 'id')) FROM generate_series(1
 
 INSERT_STATEMENTS_SQL = """
 INSERT INTO statement (id, event_id, sequence, kind, participant_id, speaker_id, speaker_label,
-                       text, start_offset, end_offset, in_reply_to_id, spoken_on)
+                       text, start_offset, end_offset, in_reply_to_id, spoken_on, paragraphs)
 OVERRIDING SYSTEM VALUE
-SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::bigint[],
-                     $6::bigint[], $7::text[], $8::text[], $9::int[], $10::int[], $11::bigint[],
-                     $12::date[])
+SELECT u.id, u.event_id, u.sequence, u.kind, u.participant_id, u.speaker_id, u.speaker_label,
+       u.text, u.start_offset, u.end_offset, u.in_reply_to_id, u.spoken_on, u.paragraphs::jsonb
+FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::bigint[],
+            $6::bigint[], $7::text[], $8::text[], $9::int[], $10::int[], $11::bigint[],
+            $12::date[], $13::text[])
+     AS u (id, event_id, sequence, kind, participant_id, speaker_id, speaker_label, text,
+           start_offset, end_offset, in_reply_to_id, spoken_on, paragraphs)
 """
 
 # The speaker comes from the statement just stored (the foreign key checks the copy).
@@ -459,6 +464,7 @@ async def _store_statements(
                     span.end,
                     _optional(ids, reply, "reply to"),
                     event.date,
+                    orjson.dumps([[p.start, p.end] for p in turn.paragraphs]).decode(),
                 )
             )
     await _insert(conn, INSERT_STATEMENTS_SQL, rows)

@@ -100,6 +100,15 @@ async def related_rows(db: Db, relation: Related | Count, parent_ids: Sequence[i
 # ------------------------------------------------------------------ statements
 
 REPLIES = Related("statement s", STATEMENT_COLUMNS, "s.in_reply_to_id", ("event_id", "sequence"))
+# Where each paragraph of a statement lies in the page, in reading order (none for statements
+# stored before migration 0011).
+STATEMENT_PARAGRAPHS = Related(
+    "statement sp CROSS JOIN LATERAL jsonb_array_elements(sp.paragraphs)"
+    " WITH ORDINALITY AS pg (span, n)",
+    '(pg.span->>0)::int AS start, (pg.span->>1)::int AS "end", pg.n',
+    "sp.id",
+    ("n",),
+)
 # The turns around a statement in its event, for quoting it with its context.
 PREVIOUS_STATEMENT = Related(
     "statement qx JOIN statement s ON s.event_id = qx.event_id AND s.sequence = qx.sequence - 1",

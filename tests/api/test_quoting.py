@@ -50,3 +50,24 @@ async def test_a_quote_reads_its_context_in_one_query(api: GraphQL) -> None:
     assert quote["next"] is None or quote["next"]["text"]
     assert quote["previous"] or quote["next"]
     assert quote["event"]["document"]["filename"]
+
+
+async def test_each_paragraph_points_at_its_words_in_the_page(api: GraphQL) -> None:
+    body = await api(
+        "{ events(first: 2) { nodes { document { text } statements(first: 50) { nodes {"
+        " text sourceSpan { start end } paragraphs { start end } } } } } }"
+    )
+    checked = 0
+    for event in body["data"]["events"]["nodes"]:
+        page = event["document"]["text"]
+        for turn in event["statements"]["nodes"]:
+            spans = turn["paragraphs"]
+            lines = turn["text"].split("\n")
+            assert len(spans) == len(lines)
+            assert spans[0]["start"] == turn["sourceSpan"]["start"]
+            assert spans[-1]["end"] == turn["sourceSpan"]["end"]
+            for span, line in zip(spans, lines, strict=True):
+                # the page's words at that place, whitespace as the text normalises it
+                assert " ".join(page[span["start"] : span["end"]].split()) == line
+                checked += 1
+    assert checked > 20

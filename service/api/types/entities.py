@@ -138,6 +138,10 @@ class SourceSpan:
     )
     end: int = strawberry.field(description="Offset just after the last character.")
 
+    @classmethod
+    def from_row(cls, row: Any) -> SourceSpan:
+        return cls(start=row["start"], end=row["end"])
+
 
 @strawberry.type(
     description="A transcript page as it was ingested; the source of every event on it."
@@ -512,6 +516,12 @@ class Statement(Node):
     )
 
     source_span: SourceSpan = span("Where the turn lies in its source document's text.")
+    paragraphs: list[SourceSpan] = related(
+        relations.STATEMENT_PARAGRAPHS,
+        "Where each paragraph of the turn lies in the source document's text, in order (the"
+        " text's lines, one per paragraph); empty for statements stored before paragraph"
+        " positions were kept (ingest the page again to fill them).",
+    )
 
 
 @strawberry.type
