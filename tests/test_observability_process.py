@@ -8,7 +8,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import free_port
+from live_server import ServeProcess
 
 REPO = Path(__file__).resolve().parents[1]
 trace_service = pytest.importorskip(
@@ -87,20 +86,6 @@ def collector() -> Iterator[Collector]:
     server.server_close()
 
 
-def _wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("serve did not get ready")
-
-
 # Another worker process of the same deployment: stores two documents' worth of counts and exits.
 OTHER_WORKER = (
     "from service import observability as obs\n"
@@ -120,13 +105,11 @@ def _sample(metrics: str, line_start: str) -> float:
 def test_json_logs_traces_and_multiprocess_metrics(
     database_url: str, collector: Collector, tmp_path: Path
 ) -> None:
-    port = free_port()
     multiproc = tmp_path / "prometheus"
     multiproc.mkdir()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "PORT": str(port),
         "LOAD_SAMPLE": "0",
         "DB_POOL_SIZE": "4",
         "LOG_FORMAT": "json",
@@ -140,43 +123,26 @@ def test_json_logs_traces_and_multiprocess_metrics(
     )
     assert other.returncode == 0, other.stderr
     stderr_path = tmp_path / "serve.stderr"
-    url = f"http://127.0.0.1:{port}"
-    with stderr_path.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service", "serve"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            text=True,
+    with ServeProcess(env, stderr_path, timeout=60) as serve:
+        url = serve.url
+        response = httpx.post(
+            f"{url}/graphql",
+            json={"query": "query Traced { statements(first: 1) { totalCount } }"},
+            timeout=30,
         )
-        try:
-            _wait_ready(url, process)
-            response = httpx.post(
-                f"{url}/graphql",
-                json={"query": "query Traced { statements(first: 1) { totalCount } }"},
-                timeout=30,
-            )
-            assert response.status_code == 200 and "errors" not in response.json()
-            request_id = response.headers["x-request-id"]
-            metrics = httpx.get(f"{url}/metrics", timeout=10).text
+        assert response.status_code == 200 and "errors" not in response.json()
+        request_id = response.headers["x-request-id"]
+        metrics = httpx.get(f"{url}/metrics", timeout=10).text
 
-            deadline = time.monotonic() + 15
-            server_span = None
-            while server_span is None and time.monotonic() < deadline:
-                time.sleep(0.1)
-                with collector.lock:
-                    server_span = next(
-                        (
-                            s
-                            for s in collector.spans
-                            if s["attributes"].get("request.id") == request_id
-                        ),
-                        None,
-                    )
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        server_span = None
+        while server_span is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            with collector.lock:
+                server_span = next(
+                    (s for s in collector.spans if s["attributes"].get("request.id") == request_id),
+                    None,
+                )
 
     # Tracing: the request's span, and SQL spans of the same trace from asyncpg.
     assert server_span is not None, "no span with the request id reached the collector"

@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from data_paths import NATO_SEED
-from live_server import free_port
+from live_server import ServeProcess
 
 from service.embedded_pg import EmbeddedPostgres, ensure_database, process_alive, server_user
 
@@ -53,40 +52,16 @@ def _status(url: str, path: str) -> int | None:
 def service(public_tmp: Path) -> Iterator[tuple[str, Path, Path]]:
     """`python -m service serve` owning an embedded PostgreSQL in a fresh data directory:
     (base URL, data directory, its stderr log)."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
     env.update(
         SERVICE_DATA_DIR=str(public_tmp / "data"),
-        PORT=str(port),
         LOAD_SAMPLE="0",
         ADMIN_TOKEN=TOKEN,
         DB_POOL_SIZE="2",
         LOG_LEVEL="INFO",
     )
-    log_path = public_tmp / "serve.log"
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "service", "serve"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while _status(url, "/readyz") != 200:
-                assert process.poll() is None, log_path.read_text()[-3000:]
-                assert time.monotonic() < deadline, "serve did not get ready"
-                time.sleep(0.1)
-            yield url, public_tmp / "data", log_path
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with ServeProcess(env, public_tmp / "serve.log") as serve:
+        yield serve.url, public_tmp / "data", serve.log
 
 
 def test_killed_database_comes_back_by_itself_with_its_data(

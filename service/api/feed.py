@@ -62,7 +62,7 @@ class DocumentFeed:
             except Exception as exc:  # the database may be away a while: keep trying
                 log.warning("document feed: poll failed (%s)", type(exc).__name__)
                 continue
-            new = [i for i in ids if i > latest - feed.LOOK_BACK and i not in seen]
+            new = [i for i in ids if i not in seen]  # ids are above latest - LOOK_BACK
             if ids:
                 latest = max(latest, ids[-1])
             seen = {i for i in seen | set(new) if i > latest - feed.LOOK_BACK}
