@@ -40,6 +40,11 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from service.api import graphiql, persisted
+from service.api.disconnect import (
+    CLIENT_CLOSED_REQUEST,
+    ClientDisconnected,
+    unless_disconnected,
+)
 from service.api.documents import ParsedDocuments
 from service.api.executors import Executor, GraphQLParams, PathResult, StrawberryExecutor
 from service.api.failures import classify_failure, is_unexpected, public_error
@@ -354,7 +359,14 @@ class GraphQLEndpoint:
             if inspect.isawaitable(context):
                 context = await context
             executor = self.forceable.get(request.headers.get(FORCE_PATH_HEADER, ""), self.executor)
-            result = await self._execute(executor, params, context, operations, request.method)
+            work = self._execute(executor, params, context, operations, request.method)
+            if self._is_mutation(params):
+                result = await work  # a write finishes (or rolls back) whatever the client does
+            else:
+                result = await unless_disconnected(request.receive, work)
+        except ClientDisconnected:
+            logger.info("request %s: client disconnected; its query was cancelled", request_id)
+            return Response(status_code=CLIENT_CLOSED_REQUEST)
         except RequestError as error:
             return request_error_response(error, chosen, request_id)
         except Exception as error:
@@ -418,6 +430,13 @@ class GraphQLEndpoint:
             return PreExecutionError(data=None, errors=[GraphQLError(error.as_http_error_reason())])
         except MissingQueryError:
             raise RequestError(400, "No GraphQL query found in the request.") from None
+
+    def _is_mutation(self, params: GraphQLParams) -> bool:
+        """Whether the operation writes; reads are cancelled when their client leaves."""
+        if self.documents is None:
+            return True  # unknown: never cancel
+        found = self.documents.operation_sites(params.query, params.operation_name)
+        return found is not None and found[0].operation.value == "mutation"
 
     def _check_inputs(self, params: GraphQLParams) -> PreExecutionError | None:
         """Text arguments over their limits (service.api.inputs), refused before any path runs."""
