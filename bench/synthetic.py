@@ -25,6 +25,7 @@ from bench import vocab
 from bench.db import Server, database_comment, fresh_database, set_comment
 from bench.textgen import FigureValue, Mention, Phrases, _bisect, render
 from bench.world import Organisation, Person, World, organisation_key
+from service.ingestion.base_units import to_base
 from service.ingestion.names import fold_name
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -94,6 +95,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "context",
         "start_offset",
         "end_offset",
+        "base_value",
+        "base_high",
+        "base_unit",
     ),
     "person_alias": ("person_id", "alias", "key", "source"),
     "person_title": ("person_id", "title", "seen_on"),
@@ -528,6 +532,7 @@ class Generator:
             elif kind == "figure":
                 f: FigureValue = ref  # type: ignore[assignment]
                 context = _sentence_around(body, s - start, e - start)
+                base_value, base_unit = to_base(f.value, f.unit)
                 rows["figure"].append(
                     (
                         self._next("figure"),
@@ -542,6 +547,9 @@ class Generator:
                         context,
                         s,
                         e,
+                        base_value,
+                        None if f.high is None else to_base(f.high, f.unit)[0],
+                        base_unit,
                     )
                 )
 

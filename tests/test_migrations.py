@@ -109,3 +109,74 @@ def test_every_migration_declares_its_compatibility() -> None:
         assert isinstance(getattr(revision.module, "backward_compatible", None), bool), revision
     # 0007 only adds nullable columns and tables: code written for 0006 runs on it.
     assert "0006" in migrate.served_revisions(script, "0007")
+
+
+async def _figure_rows(url: str, rows: list[tuple[str, float, float | None]]) -> None:
+    """Stores figures (text, value, high) of one statement as code of revision 0011 did: no
+    base columns."""
+    conn = await asyncpg.connect(url)
+    try:
+        doc = await conn.fetchval(
+            "INSERT INTO source_document (sha256, format, title, text)"
+            " VALUES ($1, 'text', 't', 'x') RETURNING id",
+            uuid.uuid4().hex * 2,
+        )
+        event = await conn.fetchval(
+            "INSERT INTO event (document_id, position, title, kind, start_offset, end_offset)"
+            " VALUES ($1, 1, 't', 'PRESS_CONFERENCE', 0, 1) RETURNING id",
+            doc,
+        )
+        statement = await conn.fetchval(
+            "INSERT INTO statement (event_id, sequence, kind, speaker_label, text,"
+            " start_offset, end_offset) VALUES ($1, 1, 'REMARKS', 'A', 'x', 0, 1) RETURNING id",
+            event,
+        )
+        for n, (text, value, high) in enumerate(rows):
+            unit = text.split()[-1]
+            await conn.execute(
+                "INSERT INTO figure (statement_id, text, value, high, unit, kind, qualifier,"
+                " context, start_offset, end_offset)"
+                " VALUES ($1, $2, $3, $4, $5, 'OTHER', 'EXACT', $2, $6, $6 + 1)",
+                statement,
+                text,
+                value,
+                high,
+                unit,
+                n,
+            )
+    finally:
+        await conn.close()
+
+
+async def _base_values(url: str) -> dict[str, tuple[float, float | None, str]]:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch("SELECT text, base_value, base_high, base_unit FROM figure")
+        return {r["text"]: (r["base_value"], r["base_high"], r["base_unit"]) for r in rows}
+    finally:
+        await conn.close()
+
+
+async def test_0012_fills_base_values_of_stored_figures_and_of_older_code(
+    empty_database: str,
+) -> None:
+    """Figures stored before 0012 get base values from units.yaml's factors, and so do those
+    that older code (which leaves the columns out) inserts after it, during a rolling deploy."""
+    await asyncio.to_thread(migrate.upgrade, empty_database, "0011")
+    await _figure_rows(empty_database, [("2 t", 2, 3), ("0.3 km", 0.3, None), ("40 USD", 40, None)])
+    await asyncio.to_thread(migrate.upgrade, empty_database, "0012")
+    assert await _base_values(empty_database) == {
+        "2 t": (2000, 3000, "kg"),
+        "0.3 km": (300, None, "m"),
+        "40 USD": (40, None, "USD"),
+    }
+    conn = await asyncpg.connect(empty_database)
+    try:
+        await conn.execute("DELETE FROM figure")
+    finally:
+        await conn.close()
+    await _figure_rows(empty_database, [("6 hour", 6, None), ("5 percent", 5, 7)])
+    assert await _base_values(empty_database) == {
+        "6 hour": (0.25, None, "day"),
+        "5 percent": (5, 7, "percent"),
+    }

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from service.ingestion import counted, currency_context
+from service.ingestion.base_units import to_base
 from service.ingestion.figure_lexicon import UnitForm, key, lexicon
 from service.ingestion.model import Figure, FigureKind, FigureQualifier, Span
 from service.ingestion.numbers import (
@@ -566,16 +567,22 @@ def _figure(text: str, draft: _Draft, sentence: Span, hi: int, default_dollar: s
             scaled=draft.scaled,
             default_dollar=default_dollar,
         )
+    value = _significant(draft.value)
+    high = None if draft.high is None else _significant(draft.high)
+    base_value, base_unit = to_base(value, draft.unit)
     return Figure(
         text=text[draft.start : draft.end],
-        value=_significant(draft.value),
-        high=None if draft.high is None else _significant(draft.high),
+        value=value,
+        high=high,
         unit=draft.unit,
         kind=draft.kind,
         qualifier=draft.qualifier,
         span=Span(draft.start, draft.end),
         context=_SPACES.sub(" ", text[sentence.start : sentence.end]).strip(),
         counted=_counted(text, draft, sentence.start, hi),
+        base_value=base_value,
+        base_high=None if high is None else to_base(high, draft.unit)[0],
+        base_unit=base_unit,
     )
 
 

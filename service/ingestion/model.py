@@ -140,6 +140,11 @@ class Figure:
     context: str  # the sentence the figure stands in
     high: float | None = None
     counted: str | None = None
+    # The value (and high end) in the unit's base: "2 t" is 2000 kg (base_units.py); ordering
+    # by value compares these. None on a figure built without them (base_units.base_figure).
+    base_value: float | None = None
+    base_high: float | None = None
+    base_unit: str | None = None
 
 
 @dataclass

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import orjson
 
+from service.ingestion.base_units import base_figure
 from service.ingestion.fingerprint import content_key
 from service.ingestion.model import Event, OrganisationRef, ParsedDocument, PersonRef, TopicRef
 from service.ingestion.names import plain
@@ -179,9 +180,10 @@ SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::text[
 
 INSERT_FIGURES_SQL = """
 INSERT INTO figure (statement_id, text, value, high, unit, kind, qualifier, counted, context,
-                    start_offset, end_offset)
+                    start_offset, end_offset, base_value, base_high, base_unit)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::text[],
-                     $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int[])
+                     $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int[],
+                     $12::float8[], $13::float8[], $14::text[])
 """
 
 
@@ -496,22 +498,26 @@ async def _store_turn_contents(
             for m in turn.persons:
                 person_id = _lookup(person_ids, m.ref, "person key")
                 person_mentions.append((sid, person_id, m.span.start, m.span.end, m.text))
-            figures.extend(
-                (
-                    sid,
-                    f.text,
-                    f.value,
-                    f.high,
-                    f.unit,
-                    str(f.kind),
-                    str(f.qualifier),
-                    f.counted,
-                    f.context,
-                    f.span.start,
-                    f.span.end,
+            for f in turn.figures:
+                base = base_figure(f)
+                figures.append(
+                    (
+                        sid,
+                        f.text,
+                        f.value,
+                        f.high,
+                        f.unit,
+                        str(f.kind),
+                        str(f.qualifier),
+                        f.counted,
+                        f.context,
+                        f.span.start,
+                        f.span.end,
+                        base.value,
+                        base.high,
+                        base.unit,
+                    )
                 )
-                for f in turn.figures
-            )
     await _insert(conn, INSERT_STATEMENT_TOPICS_SQL, list(statement_topics))
     await _insert(conn, INSERT_TOPIC_MENTIONS_SQL, topic_mentions)
     await _insert(conn, INSERT_ORGANISATION_MENTIONS_SQL, org_mentions)

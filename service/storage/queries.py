@@ -921,13 +921,15 @@ async def topic_statement_counts(db: Db, topic_ids: Sequence[int]) -> dict[int, 
 
 FIGURE_COLUMNS = (
     "f.id, f.statement_id, s.speaker_id, f.text, f.value, f.high, f.unit, f.kind, f.qualifier,"
-    " f.counted, f.context, f.start_offset, f.end_offset"
+    " f.counted, f.context, f.start_offset, f.end_offset, f.base_value, f.base_high, f.base_unit"
 )
+# VALUE_* compare values in the unit's base ("2 t" is 2,000 kg, above "500 kg"; migration 0012,
+# figure_base_value_idx); currencies are not converted.
 FIGURE_ORDER = {
     "DATE_DESC": "s.spoken_on DESC NULLS LAST, s.event_id DESC, s.sequence, f.start_offset",
     "DATE_ASC": "s.spoken_on ASC NULLS LAST, s.event_id, s.sequence, f.start_offset",
-    "VALUE_DESC": "f.value DESC, f.id",
-    "VALUE_ASC": "f.value ASC, f.id",
+    "VALUE_DESC": "f.base_value DESC, f.id",
+    "VALUE_ASC": "f.base_value ASC, f.id",
 }
 
 

@@ -237,9 +237,13 @@ async def test_event_orders(api: GraphQL) -> None:
 
 
 async def test_figure_orders(api: GraphQL) -> None:
-    query = "query($o: FigureOrder) { figures(first: 100, orderBy: $o) { nodes { value } } }"
+    """VALUE_* compare base values ("over five tons" is 5,000 kg); test_figure_values.py
+    checks mixed units in detail."""
+    query = "query($o: FigureOrder) { figures(first: 100, orderBy: $o) { nodes { baseValue } } }"
     values = {
-        order: [n["value"] for n in (await api(query, {"o": order}))["data"]["figures"]["nodes"]]
+        order: [
+            n["baseValue"] for n in (await api(query, {"o": order}))["data"]["figures"]["nodes"]
+        ]
         for order in ("VALUE_DESC", "VALUE_ASC", "DATE_DESC", "DATE_ASC")
     }
     assert values["VALUE_DESC"] == sorted(values["VALUE_DESC"], reverse=True)
@@ -484,7 +488,8 @@ async def test_source_spans_index_the_document_text(api: GraphQL) -> None:
 async def test_figure_filters(api: GraphQL) -> None:
     query = """query($f: FigureFilter, $o: FigureOrder) {
       figures(filter: $f, orderBy: $o, first: 100) { totalCount
-        nodes { id value high unit kind speaker { id name } statement { topics { slug } } } } }"""
+        nodes { id value high unit kind baseValue speaker { id name }
+          statement { topics { slug } } } } }"""
     everything = (await api(query, {"f": None}))["data"]["figures"]["nodes"]
 
     async def ids_for(f: dict[str, Any]) -> set[str]:
@@ -508,7 +513,7 @@ async def test_figure_filters(api: GraphQL) -> None:
         for t in f["statement"]["topics"]
     )
     body = await api(query, {"f": {"speaker": "Putin", "topic": topic}, "o": "VALUE_DESC"})
-    values = [n["value"] for n in body["data"]["figures"]["nodes"]]
+    values = [n["baseValue"] for n in body["data"]["figures"]["nodes"]]
     assert values and values == sorted(values, reverse=True)
 
 

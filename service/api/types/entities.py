@@ -619,6 +619,20 @@ class Figure(Node):
         description="How the speaker qualified the number ('about', 'more than', ...)."
     )
     context: str = strawberry.field(description="The sentence the figure stands in.")
+    base_value: float = strawberry.field(
+        description="The value in `baseUnit`, the base unit of its dimension ('2 t' -> 2000"
+        " kg, '3 km' -> 3000 m, '2 years' -> 730.5 days), so that figures of one dimension"
+        " compare; what VALUE_DESC/VALUE_ASC order by. Money stays in its own currency (no"
+        " exchange rates); percentages, counts and multipliers are their own base."
+    )
+    base_high: float | None = strawberry.field(
+        description="The high end of a range in `baseUnit`, else null."
+    )
+    base_unit: str = strawberry.field(
+        description="The base unit of `baseValue`: kg, m, m2, l, W, Wh, km/h or day for"
+        " measures and durations; the figure's own `unit` otherwise (a currency code,"
+        " 'percent', 'count', ...)."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> Figure:
@@ -637,6 +651,9 @@ class Figure(Node):
             counted=row["counted"],
             qualifier=FigureQualifier(row["qualifier"]),
             context=row["context"],
+            base_value=row["base_value"],
+            base_high=row["base_high"],
+            base_unit=row["base_unit"],
         )
 
     statement: Statement = link("statement_id", "The statement that quotes the figure.")

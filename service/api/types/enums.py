@@ -159,8 +159,11 @@ FigureOrder = _keys_of(
     {
         "DATE_DESC": "Most recently spoken first; within a statement, in text order.",
         "DATE_ASC": "Earliest spoken first; within a statement, in text order.",
-        "VALUE_DESC": "Largest value first (compare values of one unit: filter by unit).",
-        "VALUE_ASC": "Smallest value first (compare values of one unit: filter by unit).",
+        "VALUE_DESC": "Largest first, comparing base values (Figure.baseValue): figures of"
+        " one dimension in different units order correctly ('2 t' before '500 kg', '3 km'"
+        " before '900 m'). Currencies are not converted: filter by unit to compare money.",
+        "VALUE_ASC": "Smallest first, comparing base values (Figure.baseValue): figures of"
+        " one dimension in different units order correctly ('500 kg' before '2 t').",
     },
 )
 StatementGrouping = _keys_of(
