@@ -7,8 +7,10 @@ and the texts of what they find are taken from the original so that original[spa
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from service.ingestion import vocabulary
+from service.ingestion.datafiles import word_set
 from service.ingestion.figures import find_figures
 from service.ingestion.mentions import find_mentions
 from service.ingestion.model import (
@@ -74,9 +76,39 @@ def topic(slug: str) -> TopicRef | None:
 
 
 def media_outlet(name: str) -> OrganisationRef:
-    """The organisation for a journalist's outlet: the vocabulary's, or a new MEDIA one."""
-    known = organisation_by_name(name)
+    """The organisation for a journalist's outlet: the vocabulary's (also under a news word
+    printed beside its name: "Reuters news agency", "Rossiya TV channel"), or a new one.
+
+    A new one is MEDIA unless its name says business and no news word says otherwise: an
+    investor introducing himself at a forum ("Aberdeen Asset Management", "XYZ Capital") names
+    no news organisation.
+    """
+    known = organisation_by_name(name) or organisation_by_name(_without_news_words(name))
     if known is not None:
         return known
     slug = vocabulary.slugify(name)
-    return organisation(slug) or OrganisationRef(slug=slug, name=name, kind=OrganisationKind.MEDIA)
+    kind = OrganisationKind.OTHER if _is_business(name) else OrganisationKind.MEDIA
+    return organisation(slug) or OrganisationRef(slug=slug, name=name, kind=kind)
+
+
+_WORDS = re.compile(r"[\s\-]+")
+
+
+def _without_news_words(name: str) -> str:
+    """The name without the outlet words printed around it ("newspaper", "TV channel")."""
+    news = word_set("labels", "outlet_words")
+    words = name.split()
+    while words and words[-1].lower() in news:
+        words.pop()
+    while words and words[0].lower() in news:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _is_business(name: str) -> bool:
+    words = {w.strip(".,&") for w in _WORDS.split(name.lower())}
+    if words & word_set("labels", "outlet_words"):
+        return False
+    business = word_set("journalists", "business_words")
+    # a business word may close a word of the name: "Swedbank", "Sberbank"
+    return any(w in business or any(w.endswith(b) for b in business if len(b) > 3) for w in words)

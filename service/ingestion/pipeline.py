@@ -36,6 +36,7 @@ from service.ingestion.model import (
     Event,
     EventKind,
     Mention,
+    OrganisationKind,
     OrganisationRef,
     ParsedDocument,
     Participant,
@@ -579,6 +580,8 @@ def _role(
         return ParticipantRole.MODERATOR
     if label is not None and label.side == "interpreter":
         return ParticipantRole.INTERPRETER
+    if speaker.outlet and analysis.media_outlet(speaker.outlet).kind != OrganisationKind.MEDIA:
+        return ParticipantRole.SPEAKER  # an investor asking at a forum is no journalist
     if speaker.journalist or (label is not None and label.side == "question"):
         return ParticipantRole.JOURNALIST
     return ParticipantRole.SPEAKER

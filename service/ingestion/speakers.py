@@ -86,7 +86,7 @@ def resolve(
                 if label.outlet:  # "Robin Emmott (Reuters)": a journalist
                     slot.journalist = True
             elif label.side == "question":
-                intro = journalists.self_introduction(turn.texts[0], exclude)
+                intro = journalists.self_introduction(_opening(turn), exclude)
                 if intro is None and t > 0:
                     previous = item.turns[t - 1]
                     if previous.label is None or previous.label.side != "question":
@@ -94,8 +94,10 @@ def resolve(
                 if intro is not None:
                     slot.person = registry.add(intro.name)
                     slot.outlet = intro.outlet or label.outlet
-                else:
-                    slot.outlet = label.outlet or journalists.outlet_only(turn.texts[0])
+                elif (named := label.outlet or journalists.outlet_only(_opening(turn))) is not None:
+                    slot.outlet = named  # "I represent the TVN television company": a new asker
+                elif (asker := _follow_up_of(item.turns, result[e].turns, t)) is not None:
+                    slot.person, slot.outlet = asker.person, asker.outlet
                 slot.journalist = True
     # journalists with their own labels who introduce themselves in their turns
     for e, item in enumerate(items):
@@ -167,6 +169,36 @@ def resolve(
             if label is not None and slot.person is None and _is_answer_mark(label):
                 slot.person = principals[0]
     return result
+
+
+def _opening(turn: RawTurn) -> str:
+    """The first paragraphs of a turn: "Hello, Mr President," may stand on a line of its own
+    before the introduction."""
+    return "\n".join(turn.texts[:_OPENING_PARAGRAPHS])
+
+
+_OPENING_PARAGRAPHS = 3
+
+
+def _follow_up_of(turns: list[RawTurn], slots: list[TurnSpeaker], t: int) -> TurnSpeaker | None:
+    """The named questioner whose question an unnamed "Q:" at ``t`` follows up.
+
+    Only answers may stand between them: another question, a moderator, a turn whose end hands
+    the floor on ("Go ahead, Tom.", "Jane Doe, Reuters.") or a greeting opening the turn ("Hi,
+    Mr. President.", which a new questioner says) ends the exchange.
+    """
+    if journalists.greets(turns[t].texts[0] if turns[t].texts else ""):
+        return None
+    for p in range(t - 1, -1, -1):
+        label, slot = turns[p].label, slots[p]
+        asks = slot.journalist or (label is not None and label.side == "question")
+        if asks:
+            return slot if slot.person is not None else None
+        if label is not None and label.side in {"moderator", "audience"}:
+            return None
+        if turns[p].texts and journalists.hands_floor(turns[p].texts[-1]):
+            return None
+    return None
 
 
 def _is_answer_mark(label: Label) -> bool:

@@ -66,7 +66,8 @@ def test_generic_transcript() -> None:
     assert event.turns[4].person_key == event.turns[0].person_key  # surname alone
     assert names[event.turns[5].person_key] == "Pedro Alvarez"
     assert names[event.turns[3].person_key] == "John Smith"  # names himself
-    assert event.turns[6].person_key is None
+    # the follow-up after the answers is still his (issue 13)
+    assert event.turns[6].person_key == event.turns[3].person_key
     # a sentence ending in a colon continues the turn; "(Laughter.)" stays in the text
     assert "There are several stages of cooperation: the first is trade." in event.turns[1].text
     assert event.turns[4].text == "Not before the summer. (Laughter.)"

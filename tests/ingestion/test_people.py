@@ -121,7 +121,7 @@ def test_journalist_naming_himself() -> None:
     assert tom is not None and tom.name == "Tom Green"
     outlet = next(o for o in doc.organisations if o.slug == tom.affiliation)
     assert outlet.name == "Northern Courier" and outlet.kind == "MEDIA"
-    assert turns[3].person_key is None  # a follow-up "Q:" is not named
+    assert turns[3].person_key == tom.key  # a follow-up "Q:" is still his (issue 13)
     journalist = next(p for p in doc.events[0].participants if p.person_key == tom.key)
     assert journalist.role == "JOURNALIST" and journalist.affiliation == outlet.slug
 
