@@ -24,6 +24,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,9 @@ EXECUTION_PATH_HEADER = "X-Execution-Path"
 FORCE_PATH_HEADER = "X-Execution-Path-Force"
 
 ContextFactory = Callable[[Request, Settings], Any]
+# A document this long (characters) that no cache holds yet is parsed and validated off the
+# event loop; shorter ones take well under a millisecond.
+LARGE_DOCUMENT_CHARS = 1_000
 
 
 # ---------------------------------------------------------------- content negotiation
@@ -321,6 +325,10 @@ class GraphQLEndpoint:
         self.documents = (
             ParsedDocuments(schema._schema, settings.max_tokens) if schema is not None else None
         )
+        # Parsing and validating a large new document takes tens to hundreds of milliseconds of
+        # CPU: done on this one thread, it holds neither the event loop (other requests go on
+        # between its GIL turns) nor more than one core, whatever the number of such clients.
+        self.validator = ThreadPoolExecutor(1, thread_name_prefix="graphql-validate")
 
     async def handle(self, request: Request) -> Response:
         request_id = request_id_of(request)
@@ -353,12 +361,16 @@ class GraphQLEndpoint:
         except persisted.PersistedQueryError as error:
             answer = RequestError(error.status, error.message, error.code)
             return request_error_response(answer, chosen, request_id)
+        executor = self.forceable.get(request.headers.get(FORCE_PATH_HEADER, ""), self.executor)
+        if self._is_large_and_new(params):
+            await asyncio.get_running_loop().run_in_executor(
+                self.validator, self._prepare, executor, params
+            )
         graphql_operation(request, self.documents, params)  # the metrics' operation label
         try:
             context = self.make_context(request, self.settings)
             if inspect.isawaitable(context):
                 context = await context
-            executor = self.forceable.get(request.headers.get(FORCE_PATH_HEADER, ""), self.executor)
             work = self._execute(executor, params, context, operations, request.method)
             if self._is_mutation(params):
                 result = await work  # a write finishes (or rolls back) whatever the client does
@@ -430,6 +442,19 @@ class GraphQLEndpoint:
             return PreExecutionError(data=None, errors=[GraphQLError(error.as_http_error_reason())])
         except MissingQueryError:
             raise RequestError(400, "No GraphQL query found in the request.") from None
+
+    def _is_large_and_new(self, params: GraphQLParams) -> bool:
+        return (
+            self.documents is not None
+            and len(params.query) >= LARGE_DOCUMENT_CHARS
+            and params.query not in self.documents.cache
+        )
+
+    def _prepare(self, executor: Executor, params: GraphQLParams) -> None:
+        """On the validator thread: fill the caches the request will read on the loop."""
+        assert self.documents is not None
+        self.documents.operation_sites(params.query, params.operation_name)
+        executor.prepare(params)
 
     def _is_mutation(self, params: GraphQLParams) -> bool:
         """Whether the operation writes; reads are cancelled when their client leaves."""

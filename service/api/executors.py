@@ -43,6 +43,10 @@ class Executor(Protocol):
         self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]
     ) -> ExecutionResult | PathResult: ...
 
+    def prepare(self, params: GraphQLParams) -> None:
+        """Do the CPU-bound, cached part of ``execute`` ahead (parse, validate): called from a
+        worker thread for large new documents, so their validation does not hold the loop."""
+
 
 class StrawberryExecutor:
     """The reference path: Strawberry parses, validates (with the schema's limits) and executes."""
@@ -51,6 +55,11 @@ class StrawberryExecutor:
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
+
+    def prepare(self, params: GraphQLParams) -> None:
+        caches = getattr(self.schema, "document_caches", None)
+        if caches is not None:
+            caches.warm(params.query)
 
     async def execute(
         self, params: GraphQLParams, context: Any, operations: frozenset[OperationType]

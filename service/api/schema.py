@@ -22,7 +22,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
 )
 
-from service.api.document_cache import document_caches
+from service.api.document_cache import DocumentCaches
 from service.api.masking import MaskInternalErrors, SqlStatementCount, log_errors
 from service.api.names import NameReportExtension
 from service.api.resolvers.curation import CurationMutation, CurationQuery
@@ -35,6 +35,8 @@ from service.config import Settings
 
 
 class ServiceSchema(strawberry.Schema):
+    document_caches: DocumentCaches | None = None
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: Any | None = None
     ) -> None:
@@ -65,8 +67,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     rules = list(validation_rules(settings))
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
-    parsing, validation = document_caches()
-    return ServiceSchema(
+    caches = DocumentCaches()
+    parsing, validation = caches.extensions()
+    built = ServiceSchema(
         query=_root("Query", (Query, CurationQuery), QUERY_DESCRIPTION),
         mutation=_root("Mutation", (Mutation, CurationMutation), MUTATION_DESCRIPTION),
         subscription=Subscription,
@@ -81,6 +84,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             NameReportExtension,  # extensions.names, after sqlStatements
         ],
     )
+    built.document_caches = caches  # the endpoint warms them off the event loop
+    return built
 
 
 schema = build_schema(Settings())

@@ -78,6 +78,12 @@ class CompiledExecutor:
                 return mismatch
         return PathResult(NAME, body=body)
 
+    def prepare(self, params: GraphQLParams) -> None:
+        try:
+            self.compiler.documents.operation(params.query, params.operation_name)
+        except Decline:
+            self.fallback.prepare(params)  # the reference path will validate it
+
     async def run(self, params: GraphQLParams, context: Context) -> bytes:
         plan, variables = self.compiler.prepare(params)
         try:
