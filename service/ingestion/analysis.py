@@ -83,7 +83,7 @@ def media_outlet(name: str) -> OrganisationRef:
     investor introducing himself at a forum ("Aberdeen Asset Management", "XYZ Capital") names
     no news organisation.
     """
-    known = organisation_by_name(name) or organisation_by_name(_without_news_words(name))
+    known = _known_outlet(name)
     if known is not None:
         return known
     slug = vocabulary.slugify(name)
@@ -94,15 +94,23 @@ def media_outlet(name: str) -> OrganisationRef:
 _WORDS = re.compile(r"[\s\-]+")
 
 
-def _without_news_words(name: str) -> str:
-    """The name without the outlet words printed around it ("newspaper", "TV channel")."""
+def _known_outlet(name: str) -> OrganisationRef | None:
+    """The vocabulary's organisation by the name, or by the name without the outlet words
+    printed after or before it, one at a time ("Reuters news agency" -> "Reuters news" ->
+    "Reuters"; "newspaper Komsomolskaya Pravda")."""
     news = word_set("labels", "outlet_words")
     words = name.split()
-    while words and words[-1].lower() in news:
-        words.pop()
-    while words and words[0].lower() in news:
-        words.pop(0)
-    return " ".join(words)
+    while words:
+        known = organisation_by_name(" ".join(words))
+        if known is not None:
+            return known
+        if len(words) > 1 and words[-1].lower() in news:
+            words = words[:-1]
+        elif len(words) > 1 and words[0].lower() in news:
+            words = words[1:]
+        else:
+            return None
+    return None
 
 
 def _is_business(name: str) -> bool:
