@@ -9,11 +9,13 @@ different first name is a different person ("Serzh Sargsyan" is not "Tigran Sarg
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import asyncpg
@@ -896,9 +898,254 @@ def propose_merges(rows: Sequence[_Row]) -> list[Proposal]:
     return proposals
 
 
+# ---------------------------------------------------------------- dedupe: surname-only rows
+
+# A row whose only name is a surname ("Psaki", from "MS. PSAKI" on a page that never names her
+# in full) joins a full-name row of that surname when the archive's evidence singles it out.
+
+# Where and when each person spoke, and whom they met there (for the surname-only rule).
+ACTIVITY_SQL = """
+SELECT DISTINCT pa.person_id,
+       coalesce(d.publisher, substring(d.source_url from '^[a-z]+://([^/]+)')) AS source,
+       e.date
+FROM participant pa
+JOIN event e ON e.id = pa.event_id
+JOIN source_document d ON d.id = e.document_id
+WHERE pa.person_id = ANY($1::bigint[]) AND e.date IS NOT NULL
+"""
+
+MET_SQL = """
+SELECT DISTINCT a.person_id, b.person_id AS partner, e.date
+FROM participant a
+JOIN participant b ON b.event_id = a.event_id AND b.person_id <> a.person_id
+JOIN event e ON e.id = a.event_id
+WHERE a.person_id = ANY($1::bigint[]) AND b.person_id IS NOT NULL
+"""
+
+
+@dataclass
+class Activity:
+    """What the archive says of a person besides names: sources and dates spoken at, persons
+    met (with the dates), and offices or titles (with their dates)."""
+
+    sources: dict[str, set[dt.date]] = field(default_factory=dict)
+    met: dict[int, set[dt.date]] = field(default_factory=dict)
+    offices: list[tuple[str, dt.date | None, dt.date | None]] = field(default_factory=list)
+
+    def absorb(self, other: Activity) -> None:
+        """Add a merged row's activity (the rows merged earlier in the same run)."""
+        for source, days in other.sources.items():
+            self.sources.setdefault(source, set()).update(days)
+        for partner, days in other.met.items():
+            self.met.setdefault(partner, set()).update(days)
+        self.offices.extend(other.offices)
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """A surname-only person that two or more full-name persons could be: left as it is."""
+
+    id: int
+    name: str
+    candidates: list[tuple[int, str, list[str]]]  # (id, name, evidence)
+
+
+def is_surname_only(tokens: Tokens) -> bool:
+    """A name that is a surname alone: one word, or words led by a particle ("de Hoop")."""
+    return len(tokens) == 1 or (len(tokens) > 1 and tokens[0] in _particles())
+
+
+@cache
+def _particles() -> frozenset[str]:
+    from service.ingestion.designations import particles
+
+    return frozenset(fold_word(p) for p in particles())
+
+
+def _days_near(a: Iterable[dt.date], b: Iterable[dt.date]) -> bool:
+    """Some day of ``a`` within PERIOD of some day of ``b``."""
+    b_sorted = sorted(b)
+    if not b_sorted:
+        return False
+    for day in a:
+        i = bisect.bisect_left(b_sorted, day - PERIOD)
+        if i < len(b_sorted) and b_sorted[i] <= day + PERIOD:
+            return True
+    return False
+
+
+def _in_office(day: dt.date | None, start: dt.date | None, end: dt.date | None) -> bool:
+    """A day within PERIOD of an office's term; no end is a term not ended."""
+    if day is None or start is None:
+        return False
+    return start - PERIOD <= day and (end is None or day <= end + PERIOD)
+
+
+def _home(activity: Activity) -> str | None:
+    """The source where a person gave most of their pages' days (at least half of them): a
+    spokesman's own office, not a summit they visited."""
+    if not activity.sources:
+        return None
+    days = {s: len(d) for s, d in activity.sources.items()}
+    source = max(sorted(days), key=lambda s: days[s])
+    return source if 2 * days[source] >= sum(days.values()) else None
+
+
+def surname_evidence(
+    short: Activity, full: Activity, office_holders: set[int], ids: tuple[int, int]
+) -> list[str]:
+    """Reasons to take the full-name person for the surname-only one: the same source in the
+    same period, the same office or title at the date (a bare title is held by many), and
+    persons both met in the same period (office holders excepted: they meet everyone)."""
+    found = []
+    homes = _home(short), _home(full)
+    for source in sorted(short.sources.keys() & full.sources.keys()):
+        if _days_near(short.sources[source], full.sources[source]):
+            # where both mostly speak, or a source one of them only visited (a rival)
+            home = homes[0] == homes[1] == source
+            found.append(f"source:{source}" if home else f"source-visited:{source}")
+        else:  # the same source in another period: a rival, never enough alone
+            found.append(f"source-elsewhen:{source}")
+    titles = {title_key(t): (start, end) for t, start, end in short.offices if not is_bare_title(t)}
+    for office, start, end in full.offices:
+        key = title_key(office)
+        if key and key in titles:
+            t_start, t_end = titles[key]
+            if _in_office(t_start, start, end) or _in_office(t_end, start, end):
+                found.append(f"office:{office}")
+                break
+    shared = [p for p in short.met.keys() & full.met.keys() if p not in office_holders | set(ids)]
+    common = [p for p in shared if _days_near(short.met[p], full.met[p])]
+    if common:
+        found.append(f"co-participants:{len(common)}")
+    elif shared:  # met the same persons in another period: a rival, never enough alone
+        found.append(f"co-participants-elsewhen:{len(shared)}")
+    return found
+
+
+def surname_decides(reasons: Sequence[str]) -> bool:
+    """Evidence enough for a surname-only person: the same source in the period where both
+    mostly speak, the same office at the date, or two persons met in common in the period.
+    A source one of them only visited (a busy one hears many speakers of a surname), or the
+    same source or persons in another period, only make a rival."""
+    met = max(
+        (int(r.split(":")[1]) for r in reasons if r.startswith("co-participants:")), default=0
+    )
+    return any(r.startswith(("office:", "source:")) for r in reasons) or met >= CO_PARTICIPANTS
+
+
+def propose_surname_merges(
+    rows: Sequence[_Row], activity: Mapping[int, Activity], redirect: Mapping[int, int]
+) -> tuple[list[Proposal], list[Undecided]]:
+    """Surname-only rows into the one full-name row of that surname the evidence points to.
+
+    A full-name row is plausible when it has any evidence (``surname_evidence``) and never
+    met the surname-only row at one event (two people of a page are two people). Merged only
+    when exactly one row of that surname is plausible and it has a full first name; two or
+    more plausible rows leave it undecided (a wrong merge is worse than a duplicate).
+    ``redirect`` maps rows merged earlier in this run to the row they went into, whose
+    activity then includes theirs. Pure: rows and activity in, proposals out.
+    """
+    live = {r.id: r for r in rows if r.id not in redirect}
+    merged_activity: dict[int, Activity] = {}
+    for r in rows:
+        target = redirect.get(r.id, r.id)
+        merged_activity.setdefault(target, Activity()).absorb(activity.get(r.id, Activity()))
+    for act in merged_activity.values():  # partners as the ids they stand for now
+        met: dict[int, set[dt.date]] = {}
+        for partner, days in act.met.items():
+            met.setdefault(redirect.get(partner, partner), set()).update(days)
+        act.met = met
+    office_holders = {r.id for r in live.values() if r.wikidata}
+    by_surname: dict[str, list[_Row]] = {}
+    for r in live.values():
+        if len(r.tokens) >= 2 and not is_surname_only(r.tokens):
+            by_surname.setdefault(r.tokens[-1], []).append(r)
+    proposals: list[Proposal] = []
+    undecided: list[Undecided] = []
+    for short in sorted(live.values(), key=lambda r: r.id):
+        if not short.tokens or not is_surname_only(short.tokens):
+            continue
+        n = len(short.tokens)
+        mine = merged_activity.get(short.id, Activity())
+        plausible: list[tuple[_Row, list[str]]] = []
+        for full in by_surname.get(short.tokens[-1], ()):
+            if full.tokens[-n:] != short.tokens or len(full.tokens) <= n:
+                continue
+            theirs = merged_activity.get(full.id, Activity())
+            if full.id in mine.met or short.id in theirs.met:
+                continue  # on one page together: two people
+            if short.wikidata and full.wikidata and short.wikidata != full.wikidata:
+                continue
+            reasons = surname_evidence(mine, theirs, office_holders, (short.id, full.id))
+            if reasons:
+                plausible.append((full, reasons))
+        if (
+            len(plausible) == 1
+            and len(plausible[0][0].tokens[0]) > 1
+            and surname_decides(plausible[0][1])
+        ):
+            full, reasons = plausible[0]
+            why = {"rule": "surname_only", "surname": short.name, "evidence": reasons}
+            proposals.append(Proposal(full.id, short.id, full.name, short.name, why))
+        elif len(plausible) > 1:
+            undecided.append(
+                Undecided(short.id, short.name, [(c.id, c.name, why) for c, why in plausible])
+            )
+    return proposals, undecided
+
+
+async def _activity(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Activity]:
+    activity: dict[int, Activity] = {i: Activity() for i in ids}
+    if not ids:
+        return activity
+    for row in await conn.fetch(ACTIVITY_SQL, list(ids)):
+        if row["source"] is not None:
+            activity[row["person_id"]].sources.setdefault(row["source"], set()).add(row["date"])
+    for row in await conn.fetch(MET_SQL, list(ids)):
+        if row["date"] is not None:
+            activity[row["person_id"]].met.setdefault(row["partner"], set()).add(row["date"])
+    for row in await conn.fetch(OFFICES_SQL, list(ids)):
+        activity[row["person_id"]].offices.append(
+            (row["office"], row["start_date"], row["end_date"])
+        )
+    return activity
+
+
+@dataclass
+class DedupeReport:
+    """What the dedupe command found: merges with evidence, and surname-only persons left
+    undecided because several full-name persons fit."""
+
+    proposals: list[Proposal]
+    undecided: list[Undecided]
+
+
+async def dedupe_report(conn: asyncpg.Connection) -> DedupeReport:
+    """Read every live person once; propose merges by name and Wikidata id
+    (``propose_merges``), then of surname-only persons (``propose_surname_merges``), whose
+    activity (sources, dates, persons met, offices) is read for them and their candidates."""
+    rows = await _dedupe_rows(conn)
+    proposals = propose_merges(rows)
+    redirect = {p.merge: p.keep for p in proposals}
+    for merged, kept in redirect.items():  # a kept row merged later: follow to the end
+        while kept in redirect:
+            kept = redirect[kept]
+        redirect[merged] = kept
+    surnames = {r.tokens[-1] for r in rows if r.tokens and is_surname_only(r.tokens)}
+    ids = [r.id for r in rows if r.tokens and r.tokens[-1] in surnames]
+    activity = await _activity(conn, ids)
+    more, undecided = propose_surname_merges(rows, activity, redirect)
+    return DedupeReport(proposals + more, undecided)
+
+
 async def dedupe_proposals(conn: asyncpg.Connection) -> list[Proposal]:
-    """Read every live person once and propose merges (see ``propose_merges``)."""
-    rows = [
+    """The merges ``dedupe_report`` proposes."""
+    return (await dedupe_report(conn)).proposals
+
+
+async def _dedupe_rows(conn: asyncpg.Connection) -> list[_Row]:
+    return [
         _Row(
             r["id"],
             r["name"],
@@ -910,7 +1157,6 @@ async def dedupe_proposals(conn: asyncpg.Connection) -> list[Proposal]:
         )
         for r in await conn.fetch(DEDUPE_PERSONS_SQL)
     ]
-    return propose_merges(rows)
 
 
 async def apply_merges(conn: asyncpg.Connection, proposals: Sequence[Proposal]) -> int:
