@@ -180,3 +180,75 @@ async def test_0012_fills_base_values_of_stored_figures_and_of_older_code(
         "6 hour": (0.25, None, "day"),
         "5 percent": (5, 7, "percent"),
     }
+
+
+async def test_0013_gives_stored_figures_the_topics_of_their_sentence(
+    empty_database: str,
+) -> None:
+    """Figures stored before 0013 get figure_topic rows from their statement's text, by the
+    rule ingestion uses (the sentence before when their own names no topic), and a topic the
+    table lacked is added."""
+    await asyncio.to_thread(migrate.upgrade, empty_database, "0012")
+    text = (
+        "Our trade with China grew by 20% last year. The region has 3 million inhabitants.\n"
+        "We discussed the grain harvest. It grew by 15%."
+    )
+    figures = [
+        ("20%", "Our trade with China grew by 20% last year."),
+        ("3 million inhabitants", "The region has 3 million inhabitants."),
+        ("15%", "It grew by 15%."),
+    ]
+    conn = await asyncpg.connect(empty_database)
+    try:
+        await conn.execute(
+            "INSERT INTO topic (slug, name, kind) VALUES ('trade', 'Trade', 'THEME')"
+        )
+        doc = await conn.fetchval(
+            "INSERT INTO source_document (sha256, format, title, text)"
+            " VALUES ($1, 'text', 't', $2) RETURNING id",
+            uuid.uuid4().hex * 2,
+            text,
+        )
+        event = await conn.fetchval(
+            "INSERT INTO event (document_id, position, title, kind) VALUES ($1, 1, 't', 'OTHER')"
+            " RETURNING id",
+            doc,
+        )
+        statement = await conn.fetchval(
+            "INSERT INTO statement (event_id, sequence, kind, speaker_label, text, start_offset,"
+            " end_offset) VALUES ($1, 1, 'REMARKS', 'A', $2, 0, $3) RETURNING id",
+            event,
+            text,
+            len(text),
+        )
+        for figure, context in figures:
+            start = text.index(figure)
+            await conn.execute(
+                "INSERT INTO figure (statement_id, text, value, unit, kind, qualifier, context,"
+                " start_offset, end_offset) VALUES ($1, $2, 1, 'count', 'COUNT', 'EXACT', $3,"
+                " $4, $5)",
+                statement,
+                figure,
+                context,
+                start,
+                start + len(figure),
+            )
+    finally:
+        await conn.close()
+
+    await asyncio.to_thread(migrate.upgrade, empty_database, "0013")
+    conn = await asyncpg.connect(empty_database)
+    try:
+        rows = await conn.fetch(
+            "SELECT f.text, array_agg(t.slug ORDER BY t.slug) AS slugs FROM figure f"
+            " LEFT JOIN figure_topic ft ON ft.figure_id = f.id"
+            " LEFT JOIN topic t ON t.id = ft.topic_id GROUP BY f.text"
+        )
+    finally:
+        await conn.close()
+    found = {r["text"]: [s for s in r["slugs"] if s] for r in rows}
+    assert found == {
+        "20%": ["china", "trade"],
+        "3 million inhabitants": ["china", "trade"],
+        "15%": ["agriculture"],
+    }

@@ -145,6 +145,8 @@ class Figure:
     base_value: float | None = None
     base_high: float | None = None
     base_unit: str | None = None
+    # Slugs of the topics of the figure's own sentence (figure_topics.py has the rule).
+    topics: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from service.ingestion import (
     dates,
     designations,
     events,
+    figure_topics,
     labels,
     layouts,
     paragraphs,
@@ -504,6 +505,17 @@ class _Builder:
                 assert key is not None
                 text = self.original[found.start : found.end]
                 turn.persons.append(Mention(ref=key, span=found, text=text))
+        self._figure_topics(turn)
+
+    def _figure_topics(self, turn: Turn) -> None:
+        """Each figure's topics from its own sentence (figure_topics.py), not the turn's."""
+        contexts = [f.context for f in turn.figures]
+        found = figure_topics.figure_topics(turn.text, contexts)
+        for figure, slugs in zip(turn.figures, found, strict=True):
+            refs = [ref for ref in map(analysis.topic, slugs) if ref is not None]
+            for ref in refs:
+                self.topics.setdefault(ref.slug, ref)
+            figure.topics = [ref.slug for ref in refs]
 
     def _hosts(self, page: events.EventPage) -> list[str]:
         slugs: list[str] = []

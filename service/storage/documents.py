@@ -186,6 +186,17 @@ SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::t
                      $12::float8[], $13::float8[], $14::text[])
 """
 
+# A figure is known by its statement and span (figures of one statement never share a span).
+INSERT_FIGURE_TOPICS_SQL = """
+INSERT INTO figure_topic (figure_id, topic_id)
+SELECT f.id, t.topic_id
+FROM unnest($1::bigint[], $2::int[], $3::int[], $4::bigint[])
+    AS t (statement_id, start_offset, end_offset, topic_id)
+JOIN figure f ON f.statement_id = t.statement_id AND f.start_offset = t.start_offset
+             AND f.end_offset = t.end_offset
+ON CONFLICT DO NOTHING
+"""
+
 
 # ---------------------------------------------------------------- helpers
 
@@ -482,9 +493,11 @@ async def _store_turn_contents(
     orgs: Mapping[str, int],
     topics: Mapping[str, int],
 ) -> None:
-    """Topics (with their evidence), organisation and person mentions, and figures."""
+    """Topics (with their evidence), organisation and person mentions, and figures (with
+    their topics)."""
     statement_topics: dict[tuple[int, int], None] = {}
     topic_mentions, org_mentions, person_mentions, figures = [], [], [], []
+    figure_topics: list[tuple[int, int, int, int]] = []
     for event_id, event in zip(event_ids, events, strict=True):
         for turn in event.turns:
             sid = statements[(event_id, turn.sequence)]
@@ -518,11 +531,16 @@ async def _store_turn_contents(
                         base.unit,
                     )
                 )
+                figure_topics.extend(
+                    (sid, f.span.start, f.span.end, _lookup(topics, slug, "topic slug"))
+                    for slug in f.topics
+                )
     await _insert(conn, INSERT_STATEMENT_TOPICS_SQL, list(statement_topics))
     await _insert(conn, INSERT_TOPIC_MENTIONS_SQL, topic_mentions)
     await _insert(conn, INSERT_ORGANISATION_MENTIONS_SQL, org_mentions)
     await _insert(conn, INSERT_PERSON_MENTIONS_SQL, person_mentions)
     await _insert(conn, INSERT_FIGURES_SQL, figures)
+    await _insert(conn, INSERT_FIGURE_TOPICS_SQL, figure_topics)
 
 
 # ---------------------------------------------------------------- entry point

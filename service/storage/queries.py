@@ -167,10 +167,10 @@ def event_conditions(c: EventCriteria, p: Params) -> list[str]:
 
 
 def figure_conditions(c: FigureCriteria, p: Params) -> list[str]:
-    """Conditions on ``figure f JOIN statement s``; a range fits when it lies within bounds."""
+    """Conditions on ``figure f JOIN statement s``; a range fits when it lies within bounds.
+    A topic is the figure's own (figure_topic: its sentence's), not its statement's."""
     said = StatementCriteria(
         speaker_id=c.speaker_id,
-        topic_id=c.topic_id,
         event_id=c.event_id,
         date_from=c.date_from,
         date_to=c.date_to,
@@ -178,6 +178,11 @@ def figure_conditions(c: FigureCriteria, p: Params) -> list[str]:
         ingested_before=c.ingested_before,
     )
     out = statement_conditions(said, p)
+    if c.topic_id is not None:
+        out.append(
+            "EXISTS (SELECT 1 FROM figure_topic ft"
+            f" WHERE ft.figure_id = f.id AND ft.topic_id = {p(c.topic_id)})"
+        )
     if c.kinds is not None:
         out.append(f"f.kind = ANY({p(list(c.kinds))}::text[])")
     if c.units is not None:

@@ -128,6 +128,12 @@ STATEMENT_TOPICS = Related(
     "st.statement_id",
     ("name", "id"),
 )
+FIGURE_TOPICS = Related(
+    "figure_topic ft JOIN topic t ON t.id = ft.topic_id",
+    TOPIC_COLUMNS,
+    "ft.figure_id",
+    ("name", "id"),
+)
 STATEMENT_ORGANISATIONS = Related(
     "organisation_mention om JOIN organisation o ON o.id = om.organisation_id",
     ORGANISATION_COLUMNS,

@@ -488,8 +488,7 @@ async def test_source_spans_index_the_document_text(api: GraphQL) -> None:
 async def test_figure_filters(api: GraphQL) -> None:
     query = """query($f: FigureFilter, $o: FigureOrder) {
       figures(filter: $f, orderBy: $o, first: 100) { totalCount
-        nodes { id value high unit kind baseValue speaker { id name }
-          statement { topics { slug } } } } }"""
+        nodes { id value high unit kind baseValue speaker { id name } topics { slug } } } }"""
     everything = (await api(query, {"f": None}))["data"]["figures"]["nodes"]
 
     async def ids_for(f: dict[str, Any]) -> set[str]:
@@ -505,15 +504,16 @@ async def test_figure_filters(api: GraphQL) -> None:
     assert await ids_for({"speaker": "Putin"}) == {
         f["id"] for f in everything if f["speaker"] and f["speaker"]["name"] == "Vladimir Putin"
     }
-    # the mission's sibling: every figure Putin quoted about a topic, largest first
-    topic = next(
-        t["slug"]
-        for f in everything
-        if f["speaker"] and f["speaker"]["name"] == "Vladimir Putin"
-        for t in f["statement"]["topics"]
-    )
+    # the mission's sibling: every figure Putin quoted about a topic (the figure's own), largest
+    # first
+    putin = [f for f in everything if f["speaker"] and f["speaker"]["name"] == "Vladimir Putin"]
+    topic = next(t["slug"] for f in putin for t in f["topics"])
     body = await api(query, {"f": {"speaker": "Putin", "topic": topic}, "o": "VALUE_DESC"})
-    values = [n["baseValue"] for n in body["data"]["figures"]["nodes"]]
+    nodes = body["data"]["figures"]["nodes"]
+    assert {n["id"] for n in nodes} == {
+        f["id"] for f in putin if topic in {t["slug"] for t in f["topics"]}
+    }
+    values = [n["baseValue"] for n in nodes]
     assert values and values == sorted(values, reverse=True)
 
 

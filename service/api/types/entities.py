@@ -662,6 +662,12 @@ class Figure(Node):
     )
 
     source_span: SourceSpan = span("Where the figure's text lies in the source document's text.")
+    topics: list[Topic] = related(
+        relations.FIGURE_TOPICS,
+        "Topics the figure is about: the places and themes its own sentence names, or, when"
+        " that sentence names none, those of the sentence right before it in the statement;"
+        " never the rest of the statement. FigureFilter.topic matches these.",
+    )
 
 
 @strawberry.type(description="A statement found by a full-text search, with its relevance.")

@@ -120,7 +120,9 @@ class FigureFilter:
     )
     topic: str | None = strawberry.field(
         default=None,
-        description="Figures in statements about this topic (name or slug, case-insensitive).",
+        description="Figures about this topic (name or slug, case-insensitive): named in the"
+        " figure's own sentence, or in the sentence right before it when its own names no"
+        " topic; not anywhere else in its statement.",
     )
     event_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only figures quoted at this event (an Event id)."
