@@ -202,6 +202,9 @@ class Registry:
                 person = next(iter(joined.values()))
                 person.add_alias(alias)
                 return person
+            misprint = self._misspelt_surname(surname, title)
+            if misprint is not None:
+                candidates = [misprint]
         if candidates:
             person = candidates[0]
         elif create:
@@ -217,6 +220,28 @@ class Registry:
         person.add_alias(alias)
         self._attach_reference(person, name, title)
         return person
+
+    def _misspelt_surname(self, surname: str, title: str | None) -> Person | None:
+        """ "PRESIDENT PUTN" beside "President Vladimir Putin": a titled surname one letter
+        off the surname of the one person the page names in full, who is also the only one of
+        the page with that title. The edit must be inside the word (Petrov/Petrova,
+        Brown/Browne are other people), and a label with no title, or with only an honorific,
+        never joins: "MR. FISHER" beside "Joschka Fischer" may be someone else."""
+        wanted = _normal_title(title) if title else ""
+        if not wanted or wanted in designations.honorifics():
+            return None
+        close = [
+            p
+            for p in self.persons
+            if p.given()
+            and p.surname[:1] == surname[:1]
+            and p.surname[-1:] == surname[-1:]
+            and _one_letter_off({surname}, {p.surname})
+        ]
+        titled = [p for p in self.persons if _holds(p, wanted)]
+        # the one person of the page with that title: in a hearing of many senators, a
+        # "SENATOR SMYTH" may be another senator than the one named in full
+        return close[0] if len(close) == 1 and titled == close else None
 
     def _note_form(self, person: Person, name: list[str]) -> None:
         if len(name) > 1:
@@ -335,6 +360,13 @@ class Registry:
                 )
             )
         return refs
+
+
+def _holds(person: Person, title: str) -> bool:
+    """The person has this title ("President"), or one that starts with it ("President of
+    Russia")."""
+    titles = {_normal_title(t) for t in person.titles}
+    return any(t == title or t.startswith(title + " ") for t in titles)
 
 
 def _one_letter_off(mine: set[str], theirs: set[str]) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from service.ingestion.designations import display_name
 from service.ingestion.model import ParsedDocument, PersonRef
-from service.ingestion.people import Registry
+from service.ingestion.people import Person, Registry
 from service.ingestion.pipeline import parse_document
 
 
@@ -51,6 +51,41 @@ def test_misspelt_office_before_a_known_name() -> None:
     assert huber is not None and huber.name == "Karl Huber"
     assert speakers(doc)[2] is huber
     assert huber.titles == []  # an office we cannot read is not recorded
+
+
+def test_misspelt_titled_surname_joins_the_one_person_with_that_title() -> None:
+    doc = parse_document(
+        "President of Freedonia Karl Huber: Welcome.\n"
+        "Ilse Marten: Thank you.\n"
+        "PRESIDENT HUEBR: One letter swapped in the label.\n"
+    )
+    huber = speakers(doc)[0]
+    assert huber is not None and huber.name == "Karl Huber"
+    assert speakers(doc)[2] is huber
+    assert len(doc.persons) == 2
+
+
+def test_misspelt_surname_without_agreeing_title_stays_apart() -> None:
+    def page() -> tuple[Registry, Person | None]:
+        registry = Registry()
+        return registry, registry.add(["Karl", "Huber"], title="President")
+
+    registry, huber = page()
+    assert registry.resolve_surname(["Hueber"], title="President") is huber
+    # an honorific, another title, no title: nothing says the label is this person
+    for title in ("Mr", "Minister", None):
+        registry, huber = page()
+        other = registry.resolve_surname(["Hueber"], title=title)
+        assert other is not None and other is not huber
+    # an ending changed is another name (Petrov / Petrova), even with the title
+    registry, huber = page()
+    assert registry.resolve_surname(["Hubera"], title="President") is not huber
+    # the title held by two persons of the page: which one is misprinted is unknown
+    registry = Registry()
+    smith = registry.add(["John", "Smith"], title="Senator")
+    registry.resolve_surname(["Jones"], title="Senator")
+    assert registry.resolve_surname(["Smyth"], title="Senator") is not smith
+    assert registry.resolve_surname(["Smith"], title="Senator") is smith
 
 
 def test_office_words_before_a_new_name() -> None:
