@@ -232,9 +232,12 @@ def serve(settings: Settings, args: argparse.Namespace, started: float) -> int:
 
 
 def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    from service.http_protocol import HeaderTimeoutProtocol
     from service.observability.logs import logging_config
 
     return {
+        # request headers must arrive within REQUEST_READ_TIMEOUT (uvicorn has no such limit)
+        "http": HeaderTimeoutProtocol.configure(settings.request_read_timeout),
         "lifespan": "on",
         "log_level": settings.log_level.lower(),
         "log_config": logging_config(settings.log_level, settings.log_format),  # as ours
@@ -242,7 +245,8 @@ def _uvicorn_options(settings: Settings) -> dict[str, Any]:
         "server_header": False,
         # Idle keep-alive connections close after 5 s; a stop (Ctrl-C, SIGTERM) waits at
         # most SHUTDOWN_TIMEOUT for requests in flight; a stalled body is dropped after
-        # REQUEST_READ_TIMEOUT by the app (service.app.BodyLimitMiddleware).
+        # REQUEST_READ_TIMEOUT by the app (service.app.BodyLimitMiddleware), stalled headers
+        # by the protocol.
         "timeout_keep_alive": 5,
         "timeout_graceful_shutdown": settings.shutdown_timeout,
     }
@@ -300,8 +304,10 @@ def worker_app() -> Any:
     """The app of one `serve --workers N` worker (a spawned process): settings from the
     environment the parent prepared; no migrations and no samples (the parent did both)."""
     from service.app import create_app
+    from service.http_protocol import HeaderTimeoutProtocol
 
     settings = Settings.from_env()
+    HeaderTimeoutProtocol.configure(settings.request_read_timeout)  # this process's class
     _configure_logging(settings)
     _exit_with_parent()
     return create_app(dataclasses.replace(settings, load_sample=False), run_migrations=False)

@@ -208,7 +208,8 @@ class Settings:
         "REQUEST_READ_TIMEOUT",
         10,
         _int(1, 3600),
-        "Seconds a request body may stall before the client is dropped (408).",
+        "Seconds a request's headers may take, and its body may stall, before the client is"
+        " dropped (408).",
     )
     shutdown_timeout: int = setting(
         "SHUTDOWN_TIMEOUT",
