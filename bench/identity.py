@@ -23,6 +23,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -40,7 +41,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 async def run(
     server: db.Server, documents: int, timed: int, people: int, seed: int
 ) -> dict[str, object]:
-    from service.cli_persons import dedupe  # the command's own path
+    from service.cli_persons import dedupe, dedupe_with_report  # the command's own path
 
     url = await db.fresh_database(server, "bench_identity")
     docs = make_archive(seed=seed, documents=documents + timed, people=people)
@@ -61,7 +62,8 @@ async def run(
         timed_s = time.perf_counter() - t0
         before = await score(conn, docs)
         t0 = time.perf_counter()
-        proposals = await dedupe(conn, apply=False)
+        dry = await dedupe_with_report(conn, apply=False)
+        proposals = dry.proposals
         dry_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         applied = await dedupe(conn, apply=True)
@@ -84,9 +86,19 @@ async def run(
         "dedupe_apply_s": round(apply_s, 2),
         "dedupe_proposed": len(proposals),
         "dedupe_applied": len(applied),
+        "dedupe_by_rule": _by_rule(applied),
+        "dedupe_undecided": len(dry.undecided),
         "ingested": _score(before),
         "after_dedupe": _score(after),
     }
+
+
+def _by_rule(proposals: list[Any]) -> dict[str, int]:
+    """Merges per dedupe rule (same_wikidata_id, same_full_name, surname_only, ...)."""
+    counts: dict[str, int] = {}
+    for p in proposals:
+        counts[p.evidence["rule"]] = counts.get(p.evidence["rule"], 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _score(s: object) -> dict[str, object]:
@@ -112,13 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--embedded", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print, keep no result file")
+    parser.add_argument("--tag", default="", help="results file suffix: identity-DATE-TAG.md")
     args = parser.parse_args(argv)
     with db.provide_server(args.embedded) as server:
         result = asyncio.run(run(server, args.documents, args.timed, args.people, args.seed))
     text = json.dumps(result, indent=2)
     print(text)
     if not args.no_write:
-        stamp = dt.date.today().strftime("%Y%m%d")
+        stamp = dt.date.today().strftime("%Y%m%d") + (f"-{args.tag}" if args.tag else "")
         (RESULTS / f"identity-{stamp}.json").write_text(text + "\n")
         (RESULTS / f"identity-{stamp}.md").write_text(_markdown(result, argv))
     return 0
@@ -158,6 +171,8 @@ work while this ran: absolute speeds vary by 2x from run to run.
 | ... persons resolved per second | {r["timed_person_refs_per_s"]} |
 | dedupe, dry run (s) | {r["dedupe_dry_run_s"]} |
 | dedupe, applied (s) | {r["dedupe_apply_s"]} ({r["dedupe_applied"]} merges) |
+| ... merges per rule | {r["dedupe_by_rule"]} |
+| ... surname-only persons left undecided | {r["dedupe_undecided"]} |
 
 | quality | as ingested | after dedupe |
 |---|---|---|
