@@ -289,15 +289,28 @@ def _serve_workers(
     supervisor = Multiprocess(config, sockets=[listener])  # handles SIGINT/SIGTERM from here
     watcher = _Announcer(f"{public_url(settings)}/healthz", announcement, started)
     watcher.start()
+    database_guard = _supervise_owned_database()
     try:
         supervisor.run()
     finally:
         watcher.stop()
+        if database_guard is not None:
+            database_guard.stop()
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
     if not watcher.announced:
         raise CommandError("the service failed to start; see the log above")
     return 0
+
+
+def _supervise_owned_database() -> Any:
+    """The embedded PostgreSQL this parent owns (if it does) restarted when it dies, as a
+    single-process serve does in its app: the workers' pools reconnect to the same port."""
+    from service import database
+    from service.supervisor import SupervisorThread
+
+    server = database.owned_server()
+    return None if server is None else SupervisorThread(server).start()
 
 
 def worker_app() -> Any:

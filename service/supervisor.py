@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
@@ -142,3 +143,40 @@ class DatabaseSupervisor:
             )
             self._down_since = None
             return
+
+
+class SupervisorThread:
+    """A DatabaseSupervisor on a thread with its own event loop, for a process whose main
+    thread is busy elsewhere: `serve --workers N`, whose parent owns the embedded server and
+    runs uvicorn's (blocking) process supervisor while the workers serve."""
+
+    def __init__(self, server: EmbeddedPostgres) -> None:
+        self.server = server
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="pg-supervisor-loop", daemon=True)
+
+    def start(self) -> SupervisorThread:
+        self._thread.start()
+        self._ready.wait()
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stopping is not None:
+            self._loop.call_soon_threadsafe(self._stopping.set)
+        self._thread.join()
+
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        supervisor = DatabaseSupervisor(self.server)
+        supervisor.start()
+        self._ready.set()
+        try:
+            await self._stopping.wait()
+        finally:
+            await supervisor.stop()

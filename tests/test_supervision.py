@@ -221,3 +221,38 @@ async def test_a_backend_left_running_by_the_dead_server_is_stopped_before_the_r
             await busy
         await supervisor.stop()
         pg.stop()
+
+
+def test_with_workers_the_parent_restarts_a_killed_database(public_tmp: Path) -> None:
+    """`serve --workers 2`: the parent owns the embedded server and supervises it; the
+    workers' pools reconnect to it on the same port."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    env.update(
+        SERVICE_DATA_DIR=str(public_tmp / "data"),
+        LOAD_SAMPLE="0",
+        ADMIN_TOKEN=TOKEN,
+        DB_POOL_SIZE="2",
+        LOG_LEVEL="INFO",
+    )
+    with ServeProcess(env, public_tmp / "serve.log", "--workers", "2") as serve:
+        text = NATO_SEED.read_text(encoding="utf-8")
+        stored = _graphql(serve.url, INGEST, {"input": {"text": text, "filename": NATO_SEED.name}})
+        assert stored["ingestDocument"]["errors"] == []
+        before = _graphql(serve.url, STATEMENTS)["statements"]["totalCount"]
+        data_dir = public_tmp / "data"
+        postmaster = json.loads((data_dir / "embedded-pg.json").read_text())["postmaster_pid"]
+        os.kill(postmaster, signal.SIGKILL)
+        killed = time.monotonic()
+        while time.monotonic() - killed < 20:
+            if postmaster_restarted(data_dir, postmaster) and all(
+                _status(serve.url, "/readyz") == 200
+                for _ in range(4)  # both workers, likely
+            ):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"not ready again within 20 s: {serve.log.read_text()[-3000:]}")
+        assert not process_alive(postmaster), "the dead server was not reaped"
+        for _ in range(4):  # requests land on either worker
+            assert _graphql(serve.url, STATEMENTS)["statements"]["totalCount"] == before
+        assert "embedded PostgreSQL restarted" in serve.log.read_text()
