@@ -48,6 +48,8 @@ def figure_topics(statement_text: str, contexts: Sequence[str]) -> list[list[str
     """Topic slugs of each figure of one statement, given the figures' contexts in text
     order. A context not found among the statement's sentences (a figure whose sentence was
     read differently) gets the topics of the context alone."""
+    if not contexts:
+        return []  # most statements quote no figure: no need to split them into sentences
     sentences = _sentences(statement_text)
     normal = [_normal(statement_text[s.start : s.end]) for s in sentences]
     found: dict[int, list[str]] = {}

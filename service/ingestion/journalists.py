@@ -23,8 +23,8 @@ from service.ingestion.model import OrganisationKind
 from service.ingestion.names import fold_name
 
 # a sentence ends at . ? ! unless the dot closes an abbreviation ("Mr.", "U.S.", "J.")
-_SENTENCE_END = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<![\s.][A-Z])"
+_SENTENCE_END = re.compile(  # the lookahead first: the lookbehinds only where a stop stands
+    r"(?=[.?!])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<![\s.][A-Z])"
     r"[.?!]+(?=\s|$)"
 )
 _OPENERS = re.compile(
