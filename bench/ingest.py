@@ -3,8 +3,10 @@
 Each run: a fresh, migrated database, then one CLI process ingesting the corpus directory,
 timed from spawn to exit (interpreter start-up included), its peak memory taken from the
 kernel's accounting for that child (wait4 ru_maxrss). The corpus can be multiplied with
---copies: copy k of a file gets k extra trailing newlines, which changes its sha256 (so the
-dedup does not skip it) but not what the parser finds.
+--copies: copy k (k >= 1) of a file ends with an extra line "(Copy k.)", which changes its
+near-duplicate key (service.ingestion.fingerprint: whitespace alone no longer does, so copies
+made that way were all refused as already present after the first) and adds those two words to
+the last turn; nothing else the parser finds changes.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ def prepare_corpus(source: Path, copies: int, into: Path) -> Path:
     for k in range(copies):
         for path in sorted(source.glob("*.txt")):
             text = path.read_text(encoding="utf-8")
-            (into / f"{k:03d}-{path.name}").write_text(text + "\n" * k, encoding="utf-8")
+            marked = text + (f"\n\n(Copy {k}.)\n" if k else "")
+            (into / f"{k:03d}-{path.name}").write_text(marked, encoding="utf-8")
     return into
 
 
