@@ -43,9 +43,11 @@ def fold_word(word: str) -> str:
 
 
 # Folded keys kept per process: bounded in count, and names over _CACHED_NAME_CHARS are folded
-# but not kept, so the cache holds at most about FOLD_CACHE_SIZE x 2 x 200 characters (an
-# unbounded functools.cache grew by the size of every distinct name any client sent).
-FOLD_CACHE_SIZE = 8192
+# but not kept, so the cache holds at most about FOLD_CACHE_SIZE x 2 x 200 characters, some
+# 30 MB (an unbounded functools.cache grew by the size of every distinct name any client
+# sent). Large enough for one page: a page naming 25,000 people folds each name several times,
+# and 8,192 entries made it fold every one of them again each time.
+FOLD_CACHE_SIZE = 65536
 _CACHED_NAME_CHARS = 200
 _folded: LRUCache[str, str] = LRUCache(maxsize=FOLD_CACHE_SIZE)
 _folded_lock = threading.Lock()  # cachetools' caches are not thread-safe

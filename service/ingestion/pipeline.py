@@ -31,6 +31,7 @@ from service.ingestion import (
     speakers,
     turns,
 )
+from service.ingestion.collector import collector_paused
 from service.ingestion.events import Para
 from service.ingestion.labels import Label
 from service.ingestion.model import (
@@ -74,6 +75,17 @@ def parse_document(
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> ParsedDocument:
     """Parse one page; raise RejectedDocument when it cannot be a transcript."""
+    with collector_paused():  # linear time on long pages (collector.py)
+        return _parse_document(text, filename, source_url, publisher, max_chars)
+
+
+def _parse_document(
+    text: str,
+    filename: str | None,
+    source_url: str | None,
+    publisher: str | None,
+    max_chars: int,
+) -> ParsedDocument:
     validate(text, max_chars)
     work = working_text(text)
     fm = layouts.front_matter(work)

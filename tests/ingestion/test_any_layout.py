@@ -444,3 +444,14 @@ def test_a_family_marked_by_its_host_names_it_on_every_event() -> None:
     plain = parse_document(text)
     assert hosted.format == "nato" and plain.format == "generic"
     assert "nato" in hosted.events[0].organisations and not plain.events[0].organisations
+
+
+def test_the_collector_is_paused_only_while_a_page_is_parsed() -> None:
+    """Parsing pauses Python's cyclic collector (collector.py) and must leave it running
+    afterwards, also when the page is refused, or the process would never collect again."""
+    assert gc.isenabled()
+    parse_document((CORPUS / "nato-2006-12-04-press-briefing-nazarbayev.txt").read_text())
+    assert gc.isenabled()
+    with pytest.raises(RejectedDocument):
+        parse_document("   ")
+    assert gc.isenabled()
