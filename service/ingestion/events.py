@@ -455,3 +455,16 @@ def kind_of(title: str | None) -> EventKind:
         if title and pattern.search(title):
             return kind
     return EventKind.OTHER
+
+
+def untitled_title(kind: EventKind, speaker: str | None, date: dt.date | None) -> str:
+    """A title for an event whose page prints none, from what was read (event_kinds.yaml):
+    a list of events must not show a column of "Untitled transcript"."""
+    if speaker is None and date is None:
+        return "Untitled transcript"
+    title = load("event_kinds")["untitled"][kind.value]
+    if speaker is not None:
+        title += f" by {speaker}"
+    if date is not None:
+        title += f", {date.day} {date:%B %Y}"
+    return title

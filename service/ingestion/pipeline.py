@@ -483,7 +483,7 @@ class _Builder:
             built.append(turn)
         kind = _kind(page.title, item, slots)
         return Event(
-            title=page.title or "Untitled transcript",
+            title=page.title or events.untitled_title(kind, self._main_speaker(built), page.date),
             kind=kind,
             turns=built,
             participants=self._participants(item, who, slots, chairs),
@@ -493,6 +493,17 @@ class _Builder:
             organisations=self._hosts(page),
             span=page.span,
         )
+
+    def _main_speaker(self, turns: list[Turn]) -> str | None:
+        """The name of whoever says the most outside questions, if anyone named does."""
+        spoken: Counter[str] = Counter()
+        for turn in turns:
+            if turn.person_key is not None and turn.kind != StatementKind.QUESTION:
+                spoken[turn.person_key] += len(turn.text)
+        if not spoken:
+            return None
+        key = spoken.most_common(1)[0][0]
+        return next(ref.name for ref in self._refs.values() if ref.key == key)
 
     def _analyse(self, turn: Turn, speaker: Person | None) -> None:
         for span in turn.paragraphs:

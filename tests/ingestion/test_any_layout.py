@@ -455,3 +455,22 @@ def test_the_collector_is_paused_only_while_a_page_is_parsed() -> None:
     with pytest.raises(RejectedDocument):
         parse_document("   ")
     assert gc.isenabled()
+
+
+def test_a_page_without_a_title_is_named_from_what_was_read() -> None:
+    """FOMC transcripts print no header: the event is named by its kind, main speaker and
+    date (the date from the file name), never "Untitled transcript" when those are known."""
+    path = CORPUS / "fomc-2021-12-15-powell-press-conference.txt"
+    doc = parse_document(path.read_text(encoding="utf-8"), filename=path.name)
+    (event,) = doc.events
+    assert event.title == "Press conference by Jerome Powell, 15 December 2021"
+
+
+def test_an_undated_untitled_page_is_named_after_its_main_speaker() -> None:
+    turns = [
+        "JONES: We talked about the budget for a long time this morning, and agreed on it.",
+        "SMITH: Good.",
+    ] * 3
+    (event,) = parse_document("\n".join(turns)).events
+    assert event.date is None
+    assert event.title == "Transcript by Jones"
