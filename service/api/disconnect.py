@@ -2,8 +2,8 @@
 
 A client that gives up (a closed browser tab, a timed-out integration) used to leave its query
 running in PostgreSQL until the statement timeout: a dozen abandoned expensive requests made
-cheap ones wait for a minute. Here the operation runs as a task beside a watcher of the ASGI
-``receive`` channel; when the server reports ``http.disconnect`` the task is cancelled, and
+cheap ones wait for a minute. Here a watcher task reads the ASGI ``receive`` channel while the
+operation runs; when the server reports ``http.disconnect`` it cancels the request's task, and
 asyncpg cancels the statement in the server (it sends PostgreSQL a cancel request) before the
 connection goes back to the pool.
 """
@@ -11,7 +11,6 @@ connection goes back to the pool.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable
 from typing import TypeVar
 
@@ -37,23 +36,33 @@ async def wait_for_disconnect(receive: Receive) -> None:
 
 async def unless_disconnected(receive: Receive, work: Awaitable[T]) -> T:
     """``work``'s result; raises ClientDisconnected (after cancelling it) if the client leaves
-    first. A cancellation of the caller (server shutdown) cancels ``work`` too."""
-    task = asyncio.ensure_future(work)
-    watcher = asyncio.ensure_future(wait_for_disconnect(receive))
+    first.
+
+    ``work`` runs in the calling task, as it would without this, and a watcher task cancels
+    that task on a disconnect: running it in a task of its own instead changed how
+    graphql-core's abandoned field coroutines are finalised. Other cancellations (server
+    shutdown, graphql-core's own cancelling of a failed field's siblings) pass through as
+    they are.
+    """
+    current = asyncio.current_task()
+    assert current is not None
     left = False
+
+    async def watch() -> None:
+        nonlocal left
+        await wait_for_disconnect(receive)
+        left = True
+        current.cancel()
+
+    watcher = asyncio.ensure_future(watch())
     try:
-        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
-        if not task.done() and watcher.exception() is not None:
-            await asyncio.wait({task})  # the channel failed, not the client: finish the work
-        left = not task.done()
+        result = await work
+    except asyncio.CancelledError:
+        if left and current.uncancel() == 0:
+            raise ClientDisconnected from None
+        raise
     finally:
         watcher.cancel()
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task  # the cancellation reaches asyncpg before the pool sees the connection
-    if left:
-        raise ClientDisconnected
-    # A task that ended cancelled without being told to (graphql-core cancels a failed field's
-    # siblings) re-raises CancelledError here, as the awaited coroutine itself would have.
-    return task.result()
+    if left:  # gone just as the work finished: the answer is sent to nobody
+        current.uncancel()
+    return result
