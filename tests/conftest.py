@@ -8,6 +8,7 @@ dropped at the end. The API is exercised over real HTTP against uvicorn on a fre
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import threading
@@ -108,9 +109,10 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     await pool.close()
 
 
-@pytest.fixture(scope="session")
-def make_live_server(make_database: Callable[[], str]) -> Iterator[Callable[..., LiveServer]]:
-    """Factory: a live server on its own fresh database (for tests that change data)."""
+@contextlib.contextmanager
+def _live_servers(make_database: Callable[[], str]) -> Iterator[Callable[..., LiveServer]]:
+    """A factory of live servers, each on its own fresh database unless given one; all are
+    stopped (their pools closed) when the fixture using this ends."""
     servers: list[LiveServer] = []
 
     def make(database_url: str | None = None, **overrides: Any) -> LiveServer:
@@ -123,10 +125,28 @@ def make_live_server(make_database: Callable[[], str]) -> Iterator[Callable[...,
         server.__exit__()
 
 
+@pytest.fixture
+def make_live_server(make_database: Callable[[], str]) -> Iterator[Callable[..., LiveServer]]:
+    """Factory: live servers for one test (for tests that change data or settings), stopped
+    after it. Servers kept for the whole run used up PostgreSQL's connection slots."""
+    with _live_servers(make_database) as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def make_module_live_server(
+    make_database: Callable[[], str],
+) -> Iterator[Callable[..., LiveServer]]:
+    """Factory: live servers shared by one module's tests, stopped after the module."""
+    with _live_servers(make_database) as make:
+        yield make
+
+
 @pytest.fixture(scope="session")
-def live_server(database_url: str, make_live_server: Callable[..., LiveServer]) -> LiveServer:
+def live_server(database_url: str, make_database: Callable[[], str]) -> Iterator[LiveServer]:
     """The shared read-mostly server; its database holds the two seed documents."""
-    return make_live_server(database_url)
+    with _live_servers(make_database) as make:
+        yield make(database_url)
 
 
 @pytest.fixture(scope="session")

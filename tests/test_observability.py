@@ -67,10 +67,10 @@ async def _post(
 
 
 @pytest.fixture(scope="module")
-def observed(make_live_server: Callable[..., LiveServer]) -> LiveServer:
+def observed(make_module_live_server: Callable[..., LiveServer]) -> LiveServer:
     """A server on a fresh database of its own (ingestion here must not change the shared
     one), with path forcing so both execution paths can be asked for."""
-    return make_live_server(graphql_path_force=True)
+    return make_module_live_server(graphql_path_force=True)
 
 
 async def test_metrics_count_operations_by_name_and_execution_path(observed: LiveServer) -> None:

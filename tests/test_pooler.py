@@ -59,14 +59,14 @@ def direct_url(make_database: Callable[[], str]) -> str:
 
 @pytest.fixture(scope="module")
 def pooled(
-    bouncer: PgBouncer, direct_url: str, make_live_server: Callable[..., LiveServer]
+    bouncer: PgBouncer, direct_url: str, make_module_live_server: Callable[..., LiveServer]
 ) -> Iterator[Callable[..., LiveServer]]:
     """Factory: a live server on the module's database through PgBouncer; stopped after the
     module, before PgBouncer is."""
     started: list[LiveServer] = []
 
     def make(**overrides: Any) -> LiveServer:
-        server = make_live_server(
+        server = make_module_live_server(
             bouncer.url(direct_url),
             database_direct_url=direct_url,
             database_pooler="pgbouncer",

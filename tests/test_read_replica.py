@@ -41,11 +41,11 @@ def replication() -> Iterator[PrimaryAndStandby]:
 
 @pytest.fixture(scope="module")
 def servers(
-    replication: PrimaryAndStandby, make_live_server: Callable[..., LiveServer]
+    replication: PrimaryAndStandby, make_module_live_server: Callable[..., LiveServer]
 ) -> Iterator[tuple[LiveServer, LiveServer]]:
     """(replicated: primary with the standby as DATABASE_READ_URL, on_standby: the standby as
     DATABASE_URL); stopped after the module, before their servers are."""
-    replicated = make_live_server(
+    replicated = make_module_live_server(
         replication.primary_url,
         database_read_url=replication.standby_url,
         replica_max_lag_seconds=MAX_LAG,

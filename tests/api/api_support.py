@@ -36,10 +36,11 @@ def path_fixture() -> Any:
     def api(
         request: pytest.FixtureRequest,
         seeded: Any,
-        make_live_server: Callable[..., Any],
+        make_module_live_server: Callable[..., Any],
         database_url: str,
         live_server: Any,
     ) -> GraphQL:
-        return client(server_for(request.param, make_live_server, database_url, live_server).url)
+        make = make_module_live_server
+        return client(server_for(request.param, make, database_url, live_server).url)
 
     return api

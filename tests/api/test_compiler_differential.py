@@ -99,9 +99,9 @@ def _reference_outcome(body: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(
-    make_database: Callable[[], str], make_live_server: Callable[..., LiveServer]
+    make_database: Callable[[], str], make_module_live_server: Callable[..., LiveServer]
 ) -> LiveServer:
-    return make_live_server(
+    return make_module_live_server(
         make_database(),
         load_sample=True,
         statement_timeout_ms=TIMEOUT_MS,

@@ -36,9 +36,9 @@ query($f: FigureFilter, $o: FigureOrder) {
 
 
 @pytest.fixture(scope="module")
-async def database(make_live_server: Callable[..., Any]) -> str:
+async def database(make_module_live_server: Callable[..., Any]) -> str:
     """A fresh database with both transcripts ingested through the public mutation."""
-    server = make_live_server()
+    server = make_module_live_server()
     for text, name in ((TRANSCRIPT, "aid.txt"), (TOPICS_TRANSCRIPT, "trade.txt")):
         body = await client(server.url)(
             INGEST, {"input": {"text": text, "filename": name}}, token=server.settings.admin_token
@@ -49,12 +49,12 @@ async def database(make_live_server: Callable[..., Any]) -> str:
 
 @pytest.fixture(scope="module", params=PATHS)
 def api(
-    request: pytest.FixtureRequest, database: str, make_live_server: Callable[..., Any]
+    request: pytest.FixtureRequest, database: str, make_module_live_server: Callable[..., Any]
 ) -> GraphQL:
     """One server per read path (api_support.PATHS): as served, and Strawberry only."""
     if request.param == "served":
-        return client(make_live_server(database).url)
-    return client(make_live_server(database, graphql_compiled=False).url)
+        return client(make_module_live_server(database).url)
+    return client(make_module_live_server(database, graphql_compiled=False).url)
 
 
 async def figures(api: GraphQL, **variables: Any) -> list[dict[str, Any]]:

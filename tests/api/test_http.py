@@ -382,8 +382,8 @@ def test_graphiql_without_node_modules_tells_the_operator(tmp_path: Path) -> Non
 
 
 @pytest.fixture(scope="module")
-def locked_down(make_live_server: Callable[..., Any]) -> str:
-    server = make_live_server(introspection=False, graphiql=False, max_body_bytes=1024)
+def locked_down(make_module_live_server: Callable[..., Any]) -> str:
+    server = make_module_live_server(introspection=False, graphiql=False, max_body_bytes=1024)
     return server.url
 
 

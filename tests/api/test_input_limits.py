@@ -50,11 +50,11 @@ CASES: dict[str, tuple[str, dict[str, Any], str]] = {
 def url(
     request: pytest.FixtureRequest,
     seeded: Any,
-    make_live_server: Any,
+    make_module_live_server: Any,
     database_url: str,
     live_server: Any,
 ) -> str:
-    return server_for(request.param, make_live_server, database_url, live_server).url
+    return server_for(request.param, make_module_live_server, database_url, live_server).url
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

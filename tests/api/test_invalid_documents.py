@@ -28,10 +28,13 @@ def post(url: str, query: str, accept: str) -> httpx.Response:
 
 @pytest.fixture(scope="module", params=PATHS)
 def url(
-    request: pytest.FixtureRequest, make_live_server: Any, database_url: str, live_server: Any
+    request: pytest.FixtureRequest,
+    make_module_live_server: Any,
+    database_url: str,
+    live_server: Any,
 ) -> str:
     """The served app (compiled path first) and the Strawberry-only one."""
-    return server_for(request.param, make_live_server, database_url, live_server).url
+    return server_for(request.param, make_module_live_server, database_url, live_server).url
 
 
 @pytest.mark.parametrize("case", sorted(INVALID))

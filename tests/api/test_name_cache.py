@@ -65,11 +65,11 @@ def transcript(speaker: str) -> str:
 
 
 @pytest.fixture(scope="module")
-async def servers(make_live_server: Callable[..., Any]) -> AsyncIterator[tuple[Any, Any]]:
+async def servers(make_module_live_server: Callable[..., Any]) -> AsyncIterator[tuple[Any, Any]]:
     """(on, off) on one fresh database holding the NATO seed and two Aliyevs; stopped after
     the module, which frees their connections."""
-    on = make_live_server()
-    off = make_live_server(on.settings.database_url, name_cache_size=0)
+    on = make_module_live_server()
+    off = make_module_live_server(on.settings.database_url, name_cache_size=0)
     call = client(on.url)
     await ingest(call, NATO_SEED, on.settings.admin_token)
     body = await call(

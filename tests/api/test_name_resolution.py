@@ -98,9 +98,9 @@ async def person_ids(call: GraphQL, names: list[str]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-async def archive(make_live_server: Callable[..., Any]) -> AsyncIterator[Archive]:
-    served = make_live_server()
-    reference = make_live_server(served.settings.database_url, graphql_compiled=False)
+async def archive(make_module_live_server: Callable[..., Any]) -> AsyncIterator[Archive]:
+    served = make_module_live_server()
+    reference = make_module_live_server(served.settings.database_url, graphql_compiled=False)
     call = client(served.url)
     people = list(PEOPLE.items())
     # Spread over a few pages (a person's statements in more than one document).

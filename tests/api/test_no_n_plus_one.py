@@ -19,13 +19,13 @@ from service.api.context import SQL_COUNT_HEADER
 def server(
     request: pytest.FixtureRequest,
     seeded: Any,
-    make_live_server: Any,
+    make_module_live_server: Any,
     database_url: str,
 ) -> Iterator[Any]:
     """The path's server with no name cache (NAME_CACHE_SIZE=0): the counts here are of
     requests that resolve their names, whichever request first used a name. Stopped after
     the module, which frees its connections."""
-    uncached = partial(make_live_server, name_cache_size=0)
+    uncached = partial(make_module_live_server, name_cache_size=0)
     served = uncached(database_url) if request.param == "served" else None
     server = server_for(request.param, uncached, database_url, served)
     yield server

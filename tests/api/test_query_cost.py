@@ -37,13 +37,13 @@ def post(url: str, query: str, variables: dict[str, Any] | None = None) -> dict[
 
 @pytest.fixture(scope="module", params=PATHS)
 def servers(
-    request: pytest.FixtureRequest, seeded: Any, make_live_server: Any, database_url: str
+    request: pytest.FixtureRequest, seeded: Any, make_module_live_server: Any, database_url: str
 ) -> dict[str, str]:
     """A default server and one with small limits, on the path under test."""
     compiled = request.param == "served"
     return {
-        "default": make_live_server(database_url, graphql_compiled=compiled).url,
-        "small": make_live_server(
+        "default": make_module_live_server(database_url, graphql_compiled=compiled).url,
+        "small": make_module_live_server(
             database_url,
             graphql_compiled=compiled,
             max_query_cost=50,
