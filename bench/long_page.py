@@ -18,8 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench import report
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
 SIZES = (25_000, 50_000, 100_000)
 SHAPES = ("two speakers", "distinct surnames", "full-stop labels")
 
@@ -101,10 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "results": results,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS / f"long-page-{dt.date.today():%Y%m%d}{args.label}"
-    stem.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n")
-    stem.with_suffix(".md").write_text(markdown(data))
+    report.write("long-page", data, markdown(data), suffix=args.label)
     print(markdown(data))
     return 0
 

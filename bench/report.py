@@ -87,11 +87,17 @@ def machine_section(info: dict[str, Any]) -> str:
     return "## Machine\n\n" + table(["", ""], rows)
 
 
-def write(kind: str, data: dict[str, Any], markdown: str, when: dt.date | None = None) -> Path:
-    """bench/results/KIND-YYYYMMDD.{json,md}; returns the Markdown path."""
+def write(
+    kind: str,
+    data: dict[str, Any],
+    markdown: str,
+    when: dt.date | None = None,
+    suffix: str = "",
+) -> Path:
+    """bench/results/KIND-YYYYMMDD[SUFFIX].{json,md}; returns the Markdown path."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = (when or dt.date.today()).strftime("%Y%m%d")
-    base = RESULTS_DIR / f"{kind}-{stamp}"
+    base = RESULTS_DIR / f"{kind}-{stamp}{suffix}"
     base.with_suffix(".json").write_text(json.dumps(data, indent=2, default=str) + "\n")
     base.with_suffix(".md").write_text(markdown.rstrip() + "\n")
     return base.with_suffix(".md")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import statistics
 import sys
@@ -27,10 +26,10 @@ from typing import Any
 
 import httpx
 
+from bench import report
 from bench.procs import ServerProcess, http_ok
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
 CHEAP = "{ topics(first: 5) { nodes { name } } }"
 FIELDS = "text speaker { name } event { title date }"
 
@@ -169,10 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds=args.seconds,
         attackers=args.attackers,
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS / f"validation-{dt.date.today():%Y%m%d}{args.label}"
-    stem.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n")
-    stem.with_suffix(".md").write_text(markdown(data))
+    report.write("validation", data, markdown(data), suffix=args.label)
     print(markdown(data))
     return 0
 

@@ -48,10 +48,8 @@ def _status(url: str, path: str) -> int | None:
         return None
 
 
-@pytest.fixture
-def service(public_tmp: Path) -> Iterator[tuple[str, Path, Path]]:
-    """`python -m service serve` owning an embedded PostgreSQL in a fresh data directory:
-    (base URL, data directory, its stderr log)."""
+def _embedded_env(public_tmp: Path) -> dict[str, str]:
+    """`serve`'s environment for owning an embedded PostgreSQL in a fresh data directory."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
     env.update(
         SERVICE_DATA_DIR=str(public_tmp / "data"),
@@ -60,7 +58,14 @@ def service(public_tmp: Path) -> Iterator[tuple[str, Path, Path]]:
         DB_POOL_SIZE="2",
         LOG_LEVEL="INFO",
     )
-    with ServeProcess(env, public_tmp / "serve.log") as serve:
+    return env
+
+
+@pytest.fixture
+def service(public_tmp: Path) -> Iterator[tuple[str, Path, Path]]:
+    """`python -m service serve` owning an embedded PostgreSQL in a fresh data directory:
+    (base URL, data directory, its stderr log)."""
+    with ServeProcess(_embedded_env(public_tmp), public_tmp / "serve.log") as serve:
         yield serve.url, public_tmp / "data", serve.log
 
 
@@ -226,14 +231,7 @@ async def test_a_backend_left_running_by_the_dead_server_is_stopped_before_the_r
 def test_with_workers_the_parent_restarts_a_killed_database(public_tmp: Path) -> None:
     """`serve --workers 2`: the parent owns the embedded server and supervises it; the
     workers' pools reconnect to it on the same port."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
-    env.update(
-        SERVICE_DATA_DIR=str(public_tmp / "data"),
-        LOAD_SAMPLE="0",
-        ADMIN_TOKEN=TOKEN,
-        DB_POOL_SIZE="2",
-        LOG_LEVEL="INFO",
-    )
+    env = _embedded_env(public_tmp)
     with ServeProcess(env, public_tmp / "serve.log", "--workers", "2") as serve:
         text = NATO_SEED.read_text(encoding="utf-8")
         stored = _graphql(serve.url, INGEST, {"input": {"text": text, "filename": NATO_SEED.name}})

@@ -38,6 +38,14 @@ async def _poll(conn: asyncpg.Connection, want: int, seconds: float) -> int:
         await asyncio.sleep(0.1)
 
 
+async def _lock_statements(conn: asyncpg.Connection) -> Any:
+    """An open transaction holding the statement table exclusively: every read of it waits."""
+    lock = conn.transaction()
+    await lock.start()
+    await conn.execute("LOCK TABLE statement IN ACCESS EXCLUSIVE MODE")
+    return lock
+
+
 def _raw_post(url: str, query: str) -> socket.socket:
     """Sends a complete POST /graphql and returns the open socket, unread."""
     parts = urlsplit(url)
@@ -57,9 +65,7 @@ async def test_a_query_is_cancelled_in_postgresql_when_its_client_disconnects(
     server = make_live_server(statement_timeout_ms=60_000)
     conn = await asyncpg.connect(server.settings.database_url)
     try:
-        lock = conn.transaction()
-        await lock.start()
-        await conn.execute("LOCK TABLE statement IN ACCESS EXCLUSIVE MODE")
+        lock = await _lock_statements(conn)
         sock = _raw_post(server.url, QUERY)
         try:
             assert await _poll(conn, want=1, seconds=20) == 1, "the query never reached the lock"
@@ -81,9 +87,7 @@ async def test_a_client_that_stays_gets_its_answer_after_the_wait(make_live_serv
     server = make_live_server(statement_timeout_ms=60_000)
     conn = await asyncpg.connect(server.settings.database_url)
     try:
-        lock = conn.transaction()
-        await lock.start()
-        await conn.execute("LOCK TABLE statement IN ACCESS EXCLUSIVE MODE")
+        lock = await _lock_statements(conn)
         async with httpx.AsyncClient(timeout=60) as client:
             pending = asyncio.ensure_future(
                 client.post(f"{server.url}/graphql", json={"query": QUERY})
