@@ -112,6 +112,9 @@ def is_annotation(text: str) -> bool:
     return any(p.match(text) for p in _annotations())
 
 
+_MAX_OUTLET_WORDS = 5
+
+
 def is_outlet(text: str) -> bool:
     """A news outlet named in a label's parentheses ("Reuters", "Deutsche Welle")."""
     known = analysis.organisation_by_name(text)
@@ -293,10 +296,12 @@ def _read(raw: str, known: frozenset[str]) -> _Reading | None:
         inner = collapse(m.group(1) if m.group(1) is not None else m.group(2))
         if not inner:
             continue
-        if is_annotation(inner) or inner[0].islower():
+        if is_annotation(inner):
             notes.append(inner)
-        elif is_outlet(inner):
+        elif is_outlet(inner):  # also a lower-case name the vocabulary knows: "(dpa)"
             outlets.append(inner)
+        elif inner[0].islower():
+            notes.append(inner)
         else:
             titles.append(inner)
     core = collapse(_PARENS.sub(" ", raw))
@@ -312,6 +317,8 @@ def _read(raw: str, known: frozenset[str]) -> _Reading | None:
         return None
     side = role_side(core)
     outlet = outlets[0] if outlets else None
+    if side == "question" and outlet is None:
+        outlet = _asker_outlet(titles)
     if side:
         return raw, side, None, (), tuple(notes), outlet
     designation = _abbreviated_office(core) or designations.parse(core, known)
@@ -323,6 +330,24 @@ def _read(raw: str, known: frozenset[str]) -> _Reading | None:
             designation.name, designation.contextual = holder, False
             titles = [t for t in titles if designations.parse(t) is None]
     return raw, None, designation, tuple(titles), tuple(notes), outlet
+
+
+def _is_place(text: str) -> bool:
+    """A country or region of the vocabulary, or a city of journalists.yaml."""
+    return analysis.is_place(text) or text.lower() in word_set("journalists", "cities")
+
+
+def _asker_outlet(parenthesised: list[str]) -> str | None:
+    """What a question label's parentheses name is where the asker is from: "QUESTION
+    (Rheinische Post)", an outlet the vocabulary may not know. Not an office ("(Director of
+    the Agency)") nor a place ("(Moscow)"), and short: a sentence is no outlet."""
+    for text in parenthesised:
+        words = re.split(r"[\s\-]+", text.lower())
+        if words[0] in designations.role_words() or _is_place(text):
+            continue
+        if len(words) <= _MAX_OUTLET_WORDS:
+            return text
+    return None
 
 
 def _named_holder(parenthesised: list[str]) -> list[str] | None:

@@ -216,3 +216,44 @@ def test_label_misprinted_with_a_full_stop() -> None:
     ]
     assert turns[2].text == "Yeah. And then it got better."
     assert turns[0].person_key == turns[2].person_key
+
+
+GOVERNMENT_PRESS_CONFERENCE = """Government press conference of 12 March 2023
+
+Berlin, 12 March 2023
+
+SPOKESMAN HEBESTREIT: Good morning. The Chancellor will travel to Washington on Friday.
+
+QUESTION (Reuters): Will the Chancellor discuss Ukraine with the President?
+
+SPOKESMAN HEBESTREIT: Of course the war in Ukraine will be a major topic of the talks.
+
+QUESTION (Rheinische Post): What about trade?
+
+SPOKESMAN HEBESTREIT: Trade will also be discussed.
+
+QUESTION (dpa): And energy?
+
+SPOKESMAN HEBESTREIT: Energy too.
+
+QUESTION (Moscow): And sanctions?
+
+SPOKESMAN HEBESTREIT: Sanctions as well.
+
+QUESTION (retranslated): One more?
+
+SPOKESMAN HEBESTREIT: No more.
+"""
+
+
+def test_a_question_labels_parentheses_name_the_askers_outlet() -> None:
+    """In the layout of German government press conferences: a known outlet (also in lower
+    case, "dpa"), or one the vocabulary does not know, is the asker's outlet; a place or a
+    transcription note is not."""
+    (event,) = parse_document(GOVERNMENT_PRESS_CONFERENCE).events
+    outlets = {p.label: p.affiliation for p in event.participants}
+    assert outlets["QUESTION (Reuters)"] == "reuters"
+    assert outlets["QUESTION (Rheinische Post)"] == "rheinische-post"
+    assert outlets["QUESTION (dpa)"] == "dpa"
+    assert outlets["QUESTION (Moscow)"] is None
+    assert outlets["QUESTION (retranslated)"] is None
