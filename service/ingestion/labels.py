@@ -102,9 +102,14 @@ def _abbreviated_office(core: str) -> Designation | None:
     return Designation(title=office.split(), title_known=True, contextual=True)
 
 
+_ROLE_NUMBER = re.compile(r"\s*(?:#\s*)?\d{1,3}$")
+
+
 def role_side(core: str) -> str | None:
-    """The side a role label speaks for ("Question" -> question), else None."""
-    return _roles().get(collapse(core).lower().strip(" ."))
+    """The side a role label speaks for ("Question" -> question), else None. A number after
+    the role tells people of one role apart ("Reporter 2", "Audience Member #3")."""
+    role = collapse(core).lower().strip(" .")
+    return _roles().get(role) or _roles().get(_ROLE_NUMBER.sub("", role))
 
 
 def is_annotation(text: str) -> bool:

@@ -70,7 +70,26 @@ def working_text(original: str) -> str:
     """
     work = _SPACE_LIKE.sub(" ", original)
     work = _LINE_SEPARATORS.sub("\n", work)
+    work = _TIMESTAMPS.sub(_blank, work)
     return _inline_tags().sub(_tag_as_label, work)
+
+
+# Recording timestamps of subtitle, speech-recognition and transcription-service pages, blanked
+# in the working text (same length): "[00:01:12] Reporter: ...", "00:01:12 Reporter: ...",
+# "Joe Biden: (00:00)" over what he said, SRT cue lines "00:00:01,000 --> 00:00:04,000". A
+# clock time without seconds at a line start stays: "12:33 P.M. EDT" is when an event began.
+_STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_TIMESTAMPS = re.compile(
+    rf"(?m)^[ \t]*\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?[ \t]*-->[ \t]*{_STAMP}[ \t]*$"
+    rf"|^[ \t]*[\[(]{_STAMP}[\])](?=[ \t])"
+    rf"|^[ \t]*\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?(?=[ \t]+(?![ap]\.?m\b)[^\W\d])"
+    rf"|(?<=:)[ \t]*[\[(]{_STAMP}[\])](?=[ \t]*$)",
+    re.I,
+)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
 
 
 @cache

@@ -474,3 +474,62 @@ def test_an_undated_untitled_page_is_named_after_its_main_speaker() -> None:
     (event,) = parse_document("\n".join(turns)).events
     assert event.date is None
     assert event.title == "Transcript by Jones"
+
+
+TRANSCRIPTION_SERVICE_PAGE = """Joe Biden Press Conference Transcript
+June 16, 2021
+
+Joe Biden: (00:00)
+Well, I just finished my meeting with President Putin. There's no substitute for dialogue.
+
+Reporter 1: (01:12)
+Mr. President, did you threaten Putin with consequences?
+
+Joe Biden: (01:20)
+I made it clear. Cyber attacks on critical infrastructure are off limits.
+
+Reporter 2: (02:05)
+What about Navalny?
+
+Joe Biden: (02:10)
+The consequences of that would be devastating for Russia.
+"""
+
+
+def test_a_transcription_service_page_with_timestamps_and_numbered_reporters() -> None:
+    """The layout of transcription services (Rev and the like): "Name: (mm:ss)" over what
+    was said, and reporters told apart by a number. The stamps are no text, and each
+    reporter's question is theirs, not folded into the previous answer."""
+    (event,) = parse_document(TRANSCRIPTION_SERVICE_PAGE).events
+    labels = [t.label for t in event.turns]
+    assert labels == ["Joe Biden", "Reporter 1", "Joe Biden", "Reporter 2", "Joe Biden"]
+    assert event.turns[1].text == "Mr. President, did you threaten Putin with consequences?"
+    assert event.turns[1].person_key is None
+    assert event.turns[0].text.startswith("Well, I just finished")
+    assert not any("(0" in t.text for t in event.turns)
+
+
+def test_recording_timestamps_at_line_starts_are_not_text() -> None:
+    """Speech-recognition and subtitle exports: "[00:01:10] Name: text", "00:01:10 Name:
+    text" and SRT cue lines; a clock time without seconds (when the event began) stays."""
+    text = (
+        "Press conference, Ottawa, 3 May 2022\n\n"
+        "10:30 a.m. EDT\n\n"
+        "[00:00:05] Prime Minister Justin Trudeau: Good morning. We are announcing $1.2 billion.\n"
+        "00:01:10 Reporter: Prime Minister, when will the money flow?\n"
+        "00:01:12,500 --> 00:01:15,000\n"
+        "Prime Minister Justin Trudeau: Starting this summer.\n"
+    )
+    doc = parse_document(text)
+    (event,) = doc.events
+    assert [t.label for t in event.turns] == [
+        "Prime Minister Justin Trudeau",
+        "Reporter",
+        "Prime Minister Justin Trudeau",
+    ]
+    assert event.turns[0].text == "Good morning. We are announcing $1.2 billion."
+    assert event.turns[2].text == "Starting this summer."
+    assert event.time == "10:30"
+    # offsets still point into the text as sent
+    first = event.turns[0]
+    assert text[first.paragraphs[0].start : first.paragraphs[0].end] == first.text
