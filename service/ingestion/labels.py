@@ -322,6 +322,8 @@ def _read(raw: str, known: frozenset[str]) -> _Reading | None:
         return None
     side = role_side(core)
     outlet = outlets[0] if outlets else None
+    if side is None and _is_news_outlet(core):  # "AFP:", "Global Times:" ask the questions
+        side, outlet = "question", core
     if side == "question" and outlet is None:
         outlet = _asker_outlet(titles)
     if side:
@@ -335,6 +337,13 @@ def _read(raw: str, known: frozenset[str]) -> _Reading | None:
             designation.name, designation.contextual = holder, False
             titles = [t for t in titles if designations.parse(t) is None]
     return raw, None, designation, tuple(titles), tuple(notes), outlet
+
+
+def _is_news_outlet(core: str) -> bool:
+    """A label that is the name of a news organisation the vocabulary knows: in the Chinese
+    foreign ministry's briefings each question is labelled with its asker's outlet."""
+    known = analysis.organisation_by_name(core)
+    return known is not None and known.kind == OrganisationKind.MEDIA
 
 
 def _is_place(text: str) -> bool:

@@ -533,3 +533,42 @@ def test_recording_timestamps_at_line_starts_are_not_text() -> None:
     # offsets still point into the text as sent
     first = event.turns[0]
     assert text[first.paragraphs[0].start : first.paragraphs[0].end] == first.text
+
+
+FOREIGN_MINISTRY_BRIEFING = """Foreign Ministry Spokesperson's Regular Press Conference on March 3, 2023
+
+CCTV: The two sessions will open soon. What is your comment?
+
+Wang Wenbin: The two sessions are an important event in China's political life.
+
+AFP: The US said it will impose new sanctions. How will China respond?
+
+Wang Wenbin: China firmly opposes unilateral sanctions.
+
+Global Times: Trade between China and Russia grew by 34 percent last year. Your comment?
+
+Wang Wenbin: China and Russia conduct normal trade cooperation.
+"""
+
+
+def test_questions_labelled_with_the_askers_outlet() -> None:
+    """The Chinese foreign ministry's layout: each question is labelled with the outlet that
+    asks it. Those turns are questions from that outlet, not part of the previous answer, and
+    the first one is not taken for the page's header."""
+    (event,) = parse_document(FOREIGN_MINISTRY_BRIEFING).events
+    kinds = [(t.label, t.kind.value) for t in event.turns]
+    assert kinds == [
+        ("CCTV", "QUESTION"),
+        ("Wang Wenbin", "ANSWER"),
+        ("AFP", "QUESTION"),
+        ("Wang Wenbin", "ANSWER"),
+        ("Global Times", "QUESTION"),
+        ("Wang Wenbin", "ANSWER"),
+    ]
+    outlets = {p.label: p.affiliation for p in event.participants}
+    assert outlets == {
+        "CCTV": "cctv",
+        "Wang Wenbin": None,
+        "AFP": "afp",
+        "Global Times": "global-times",
+    }
