@@ -535,7 +535,7 @@ def test_recording_timestamps_at_line_starts_are_not_text() -> None:
     assert text[first.paragraphs[0].start : first.paragraphs[0].end] == first.text
 
 
-FOREIGN_MINISTRY_BRIEFING = """Foreign Ministry Spokesperson's Regular Press Conference on March 3, 2023
+FOREIGN_MINISTRY_BRIEFING = """Foreign Ministry Spokesperson's Press Conference on March 3, 2023
 
 CCTV: The two sessions will open soon. What is your comment?
 
