@@ -94,6 +94,33 @@ def parse_clock(text: str) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
+# A clock time inside a longer line: "Monday, 13 March 2023, 10 a.m.", "..., at 3:30 p.m.",
+# "... 2005, 20:33". 24-hour times need a colon ("13.03.2023" holds none).
+_CLOCK_IN = re.compile(
+    r"(?<![\w:.])(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\b\.?"
+    r"|(?<![\w:.])(?P<h24>\d{1,2}):(?P<m24>\d{2})(?![\w:])",
+    re.I,
+)
+
+
+def clock_in(text: str) -> str | None:
+    """The first clock time written inside ``text``, as 24-hour "HH:MM"; else None."""
+    for m in _CLOCK_IN.finditer(text):
+        if m["h24"] is not None:
+            hour, minute = int(m["h24"]), int(m["m24"])
+        else:
+            hour, minute = int(m["h"]), int(m["m"] or 0)
+            if hour < 1 or hour > 12:
+                continue
+            if m["ampm"].lower() == "p" and hour < 12:
+                hour += 12
+            elif m["ampm"].lower() == "a" and hour == 12:
+                hour = 0
+        if hour <= 23 and minute <= 59:
+            return f"{hour:02d}:{minute:02d}"
+    return None
+
+
 _FILENAME_DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d{2})[-_.]?(?P<mon>\d{2})[-_.]?(?P<day>\d{2})(?!\d)"
 )

@@ -18,7 +18,7 @@ from functools import cache
 
 from service.ingestion import designations, furniture
 from service.ingestion.datafiles import load
-from service.ingestion.dates import find_date, parse_clock, parse_date
+from service.ingestion.dates import clock_in, find_date, parse_clock, parse_date
 from service.ingestion.labels import Label
 from service.ingestion.layouts import FrontMatter, Layout
 from service.ingestion.model import EventKind, Span
@@ -323,6 +323,7 @@ def _read_generic(header: list[Para], body: list[Para], fm: FrontMatter | None) 
             page.location = value
         elif parse_date(value) and not page.date:
             page.date = parse_date(value)
+            page.time = page.time or clock_in(value)  # "Monday, 13 March 2023, 10 a.m."
         elif parse_clock(value) and not page.time:
             page.time = parse_clock(value)
         elif key in {"date"}:
@@ -336,7 +337,11 @@ def _read_generic(header: list[Para], body: list[Para], fm: FrontMatter | None) 
             page.host_spans.append(span)
         else:
             page.lede.append(text)
-    page.date = page.date or _updated_date(header) or _date_in_header(header)
+    if page.date is None:
+        page.date = _updated_date(header)
+    if page.date is None:
+        page.date, clock = _date_in_header(header)
+        page.time = page.time or clock
     if fm is not None:
         if fm.get("title"):  # the export's catalogue title beats a line of print furniture
             page.title, page.title_span = collapse(fm.get("title") or ""), fm.title_span
@@ -387,13 +392,14 @@ def _place_after_occasion(text: str) -> str | None:
     return None
 
 
-def _date_in_header(header: list[Para]) -> dt.date | None:
-    """A date inside a header line ("Volume 732: debated on Wednesday 10 May 2023")."""
+def _date_in_header(header: list[Para]) -> tuple[dt.date | None, str | None]:
+    """A date inside a header line ("Volume 732: debated on Wednesday 10 May 2023"), and a
+    clock time beside it ("Monday, 13 March 2023, 10 a.m.")."""
     for p in header[:_HEADER_DATE_LINES]:
         found = find_date(p.text)
         if found is not None:
-            return found
-    return None
+            return found, clock_in(p.text)
+    return None, None
 
 
 def _updated_date(header: list[Para]) -> dt.date | None:

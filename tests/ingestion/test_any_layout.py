@@ -572,3 +572,21 @@ def test_questions_labelled_with_the_askers_outlet() -> None:
         "AFP": "afp",
         "Global Times": "global-times",
     }
+
+
+def test_a_time_printed_in_the_date_line_is_the_events_time() -> None:
+    """The UN Security Council's records print "Monday, 13 March 2023, 10 a.m." under the
+    meeting's number; members speak under their name and, in parentheses, their country."""
+    text = (
+        "Security Council\nSeventy-eighth year\n9279th meeting\n"
+        "Monday, 13 March 2023, 10 a.m.\nNew York\n\n"
+        "The President: I now give the floor to the representative of the United States.\n\n"
+        "Mrs. Thomas-Greenfield (United States of America): Thank you, Madam President.\n\n"
+        "Mr. Nebenzia (Russian Federation) (spoke in Russian): We have listened carefully.\n"
+    )
+    (event,) = parse_document(text).events
+    assert (event.date, event.time) == (dt.date(2023, 3, 13), "10:00")
+    assert [t.label for t in event.turns][1:] == [
+        "Mrs. Thomas-Greenfield (United States of America)",
+        "Mr. Nebenzia (Russian Federation) (spoke in Russian)",
+    ]
