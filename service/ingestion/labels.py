@@ -103,13 +103,27 @@ def _abbreviated_office(core: str) -> Designation | None:
 
 
 _ROLE_NUMBER = re.compile(r"\s*(?:#\s*)?\d{1,3}$")
+_ROLE_MARK = re.compile(r"[\s_]*(?:#\s*)?(?:\d{1,3}|[a-z])$")
+
+
+@cache
+def _numbered_roles() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for side, names in load("labels")["numbered_roles"].items():
+        for name in names:
+            table[str(name).lower()] = side
+    return table
 
 
 def role_side(core: str) -> str | None:
     """The side a role label speaks for ("Question" -> question), else None. A number after
-    the role tells people of one role apart ("Reporter 2", "Audience Member #3")."""
+    the role tells people of one role apart ("Reporter 2", "Audience Member #3"); some roles
+    are labels only with one ("Speaker 1", "SPEAKER_00", "Speaker B")."""
     role = collapse(core).lower().strip(" .")
-    return _roles().get(role) or _roles().get(_ROLE_NUMBER.sub("", role))
+    found = _roles().get(role) or _roles().get(_ROLE_NUMBER.sub("", role))
+    if found is None and _ROLE_MARK.search(role):
+        found = _numbered_roles().get(_ROLE_MARK.sub("", role))
+    return found
 
 
 def is_annotation(text: str) -> bool:

@@ -590,3 +590,20 @@ def test_a_time_printed_in_the_date_line_is_the_events_time() -> None:
         "Mrs. Thomas-Greenfield (United States of America)",
         "Mr. Nebenzia (Russian Federation) (spoke in Russian)",
     ]
+
+
+def test_speakers_nobody_identified_are_told_apart_by_their_number() -> None:
+    """Speech-recognition exports label voices "Speaker 1", "SPEAKER_01" or "Speaker B": the
+    page is a transcript (it used to be refused), each turn keeps its label and has no person."""
+    text = (
+        "Podcast episode 12\nMay 3, 2023\n\n"
+        "Speaker 1: Welcome back. Today we talk about NATO enlargement.\n\n"
+        "Speaker 2: Thanks. Finland joined last month.\n\n"
+        "Speaker 1: What does that mean for Sweden?\n\n"
+        "SPEAKER_01: Sweden will follow.\n"
+    )
+    doc = parse_document(text)
+    (event,) = doc.events
+    assert [t.label for t in event.turns] == ["Speaker 1", "Speaker 2", "Speaker 1", "SPEAKER_01"]
+    assert all(t.person_key is None for t in event.turns)
+    assert doc.persons == []
