@@ -196,13 +196,30 @@ def correct_role(word: str) -> str:
     return close[0] if len(close) == 1 else low
 
 
+@cache
+def office_abbreviations() -> dict[str, str]:
+    """Offices printed as initials ("PM", "P.M.", "VP"), by their letters, from labels.yaml."""
+    return {
+        str(k).replace(" ", "").replace(".", "").upper(): str(v)
+        for k, v in load("labels")["office_abbreviations"].items()
+    }
+
+
+def _expand_office(text: str) -> str:
+    """ "PM Netanyahu" -> "Prime Minister Netanyahu": an office's initials before a name."""
+    first, _, rest = text.strip().partition(" ")
+    letters = first.replace(".", "")
+    office = office_abbreviations().get(letters) if letters.isupper() else None
+    return f"{office} {rest}" if office and rest else text
+
+
 def parse(text: str, known: Collection[str] = ()) -> Designation | None:
     """Split a designation into office and name; None when it is not a person designation.
 
     ``known`` holds folded full names already seen on the page: when the designation ends with
     one of them, that split wins over the shape rules.
     """
-    toks = tokens(text)
+    toks = tokens(_expand_office(text))
     toks = [_POSSESSIVE.sub("", t) if i == len(toks) - 1 else t for i, t in enumerate(toks)]
     if not toks:
         return None

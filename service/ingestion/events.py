@@ -307,6 +307,26 @@ def _read_whitehouse(header: list[Para], body: list[Para], fm: FrontMatter | Non
     return page
 
 
+# Header field names whose value is a field, never the occasion ("Date: 6 March 2023").
+_FIELD_NAMES = frozenset(
+    {
+        "title",
+        "event",
+        "subject",
+        "location",
+        "place",
+        "venue",
+        "date",
+        "time",
+        "updated",
+        "published",
+        "posted",
+        "release date",
+        "issued",
+    }
+)
+
+
 def _read_generic(header: list[Para], body: list[Para], fm: FrontMatter | None) -> EventPage:
     page = EventPage(header, body)
     lines = [(line, p.span) for p in header for line in (p.lines or [p.text])]
@@ -324,6 +344,10 @@ def _read_generic(header: list[Para], body: list[Para], fm: FrontMatter | None) 
         elif parse_date(value) and not page.date:
             page.date = parse_date(value)
             page.time = page.time or clock_in(value)  # "Monday, 13 March 2023, 10 a.m."
+            if key and key not in _FIELD_NAMES and not page.title:
+                # "PM press conference: 6 March 2023": the occasion, then its date
+                _set_title(page, field_match["key"].strip(), span)
+                page.host_spans.append(span)
         elif parse_clock(value) and not page.time:
             page.time = parse_clock(value)
         elif key in {"date"}:

@@ -88,10 +88,7 @@ def _colon_optional() -> re.Pattern[str]:
 
 @cache
 def _abbreviations() -> dict[str, str]:
-    return {
-        str(k).replace(" ", "").replace(".", "").upper(): str(v)
-        for k, v in load("labels")["office_abbreviations"].items()
-    }
+    return designations.office_abbreviations()
 
 
 def _abbreviated_office(core: str) -> Designation | None:
@@ -100,6 +97,21 @@ def _abbreviated_office(core: str) -> Designation | None:
     if office is None or not core.replace(" ", "").replace(".", "").isupper():
         return None
     return Designation(title=office.split(), title_known=True, contextual=True)
+
+
+def _outlet_after_comma(core: str) -> tuple[str, str | None]:
+    """ "Laura Kuenssberg, BBC" -> the name and the news outlet after its comma; any other
+    label unchanged (an office after the comma is _apposition's)."""
+    name, comma, tail = core.rpartition(",")
+    tail, name = tail.strip(), name.strip()
+    if not comma or not name or not tail:
+        return core, None
+    if not (_is_news_outlet(tail) or is_outlet(tail)):
+        return core, None
+    d = designations.parse(name)
+    if d is None or len(d.name) < 2 or d.contextual:
+        return core, None
+    return name, tail
 
 
 _ROLE_NUMBER = re.compile(r"\s*(?:#\s*)?\d{1,3}$")
@@ -324,6 +336,9 @@ def _read(raw: str, known: frozenset[str]) -> _Reading | None:
         else:
             titles.append(inner)
     core = collapse(_PARENS.sub(" ", raw))
+    core, comma_outlet = _outlet_after_comma(core)
+    if comma_outlet is not None:  # "Laura Kuenssberg, BBC": a journalist and her outlet
+        outlets.insert(0, comma_outlet)
     core, office = _apposition(core)
     if office:
         titles.append(office)

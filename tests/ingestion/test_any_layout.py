@@ -607,3 +607,50 @@ def test_speakers_nobody_identified_are_told_apart_by_their_number() -> None:
     assert [t.label for t in event.turns] == ["Speaker 1", "Speaker 2", "Speaker 1", "SPEAKER_01"]
     assert all(t.person_key is None for t in event.turns)
     assert doc.persons == []
+
+
+UK_PRESS_CONFERENCE = """PM press conference: 6 March 2023
+Prime Minister Rishi Sunak held a press conference at Downing Street.
+
+Prime Minister Rishi Sunak: Good afternoon. Today we are introducing new legislation.
+
+Laura Kuenssberg, BBC: Prime Minister, is this legal?
+
+PM: Yes, we are confident it is.
+
+Chris Mason, BBC News: Will the courts block it?
+
+PM: We will defend it.
+"""
+
+
+def test_journalists_labelled_with_their_outlet_after_a_comma() -> None:
+    """gov.uk's layout: "Name, Outlet:" asks; "PM:" answers; the occasion before the date's
+    colon is the title."""
+    (event,) = parse_document(UK_PRESS_CONFERENCE).events
+    assert event.title == "PM press conference"
+    assert event.date == dt.date(2023, 3, 6)
+    assert [(t.label, t.kind.value) for t in event.turns] == [
+        ("Prime Minister Rishi Sunak", "REMARKS"),
+        ("Laura Kuenssberg, BBC", "QUESTION"),
+        ("PM", "ANSWER"),
+        ("Chris Mason, BBC News", "QUESTION"),
+        ("PM", "ANSWER"),
+    ]
+    outlets = {p.label: p.affiliation for p in event.participants}
+    assert outlets["Laura Kuenssberg, BBC"] == outlets["Chris Mason, BBC News"] == "bbc"
+    sunak = event.turns[0].person_key
+    assert sunak is not None and event.turns[2].person_key == sunak
+
+
+def test_an_offices_initials_before_a_surname_are_the_office() -> None:
+    text = (
+        "Remarks at the start of the cabinet meeting\n12 March 2023\n\n"
+        "PM Netanyahu: Good morning. We are dealing with the reform.\n\n"
+        "Minister Gallant: Thank you, Prime Minister.\n\n"
+        "PM Netanyahu: Thank you.\n"
+    )
+    doc = parse_document(text)
+    names = {p.key: p.name for p in doc.persons}
+    (event,) = doc.events
+    assert names[event.turns[0].person_key] == "Netanyahu"
