@@ -307,6 +307,8 @@ def _read_whitehouse(header: list[Para], body: list[Para], fm: FrontMatter | Non
     return page
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,3}\s+(?P<text>\S.*?)\s*#*$")
+
 # Header field names whose value is a field, never the occasion ("Date: 6 March 2023").
 _FIELD_NAMES = frozenset(
     {
@@ -331,6 +333,11 @@ def _read_generic(header: list[Para], body: list[Para], fm: FrontMatter | None) 
     page = EventPage(header, body)
     lines = [(line, p.span) for p in header for line in (p.lines or [p.text])]
     for text, span in lines:
+        heading = _MARKDOWN_HEADING.match(text)
+        if heading and not page.title:  # "# Press Briefing by ...": Markdown's title line
+            _set_title(page, heading["text"], span)
+            page.host_spans.append(span)
+            continue
         if furniture.is_furniture_line(text) and not parse_clock(text):
             continue
         field_match = _FIELD.match(text)

@@ -654,3 +654,17 @@ def test_an_offices_initials_before_a_surname_are_the_office() -> None:
     names = {p.key: p.name for p in doc.persons}
     (event,) = doc.events
     assert names[event.turns[0].person_key] == "Netanyahu"
+
+
+def test_a_markdown_heading_is_the_title_and_an_acronym_office_is_no_name() -> None:
+    text = (
+        "# Press Briefing by NSC Coordinator John Kirby\nMarch 10, 2023\n\n"
+        "**John Kirby:** Good afternoon, everybody.\n\n"
+        "**Q:** John, on China, any call planned?\n\n"
+        "**John Kirby:** Nothing to announce.\n"
+    )
+    doc = parse_document(text)
+    (event,) = doc.events
+    assert event.title == "Press Briefing by NSC Coordinator John Kirby"
+    assert event.kind.value == "PRESS_BRIEFING"
+    assert [p.name for p in doc.persons] == ["John Kirby"]
