@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -156,3 +156,37 @@ def post_json(url: str, body: bytes, headers: dict[str, str] | None = None) -> b
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.read()
+
+
+@contextlib.contextmanager
+def sample_service(
+    port: int, cwd: Path, prefix: str, **env: str
+) -> Iterator[tuple[str, ServerProcess]]:
+    """`python -m service serve` with the sample data, its embedded PostgreSQL in a scratch
+    directory, on 127.0.0.1:``port``: (base URL, process), ready; stopped afterwards.
+    ``env`` adds to the environment (ADMIN_TOKEN, LOG_LEVEL...)."""
+    import sys
+    import tempfile
+
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
+        os.chmod(scratch, 0o755)  # the embedded server's own user must reach its directory
+        server = ServerProcess(
+            [sys.executable, "-m", "service", "serve"],
+            {
+                **os.environ,
+                "PORT": str(port),
+                "HOST": "127.0.0.1",
+                "LOAD_SAMPLE": "1",
+                "SERVICE_DATA_DIR": str(Path(scratch) / "data"),
+                **env,
+            },
+            Path(scratch) / "serve.log",
+            lambda: http_ok(url + "/readyz"),
+            cwd=cwd,
+        )
+        try:
+            server.wait_ready()
+            yield url, server
+        finally:
+            server.stop()

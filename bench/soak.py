@@ -22,8 +22,6 @@ import json
 import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from bench.procs import ServerProcess, _status_kb, descendants, http_ok
+from bench.procs import _status_kb, descendants, sample_service
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -204,30 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
 
-    url = f"http://127.0.0.1:{args.port}"
-    with tempfile.TemporaryDirectory(prefix="soak-") as scratch:
-        os.chmod(scratch, 0o755)  # the embedded server's own user must reach its directory
-        env = {
-            **os.environ,
-            "PORT": str(args.port),
-            "HOST": "127.0.0.1",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-            "LOAD_SAMPLE": "1",
-            "SERVICE_DATA_DIR": str(Path(scratch) / "data"),
-        }
-        server = ServerProcess(
-            [sys.executable, "-m", "service", "serve"],
-            env,
-            Path(scratch) / "serve.log",
-            lambda: http_ok(url + "/readyz"),
-            cwd=ROOT,
-        )
-        try:
-            server.wait_ready()
-            soak = Soak(url, args.readers)
-            rows = asyncio.run(soak.run(args.minutes, server.pid, args.ingest_every))
-        finally:
-            server.stop()
+    with sample_service(args.port, ROOT, "soak-", ADMIN_TOKEN=ADMIN_TOKEN) as (url, server):
+        soak = Soak(url, args.readers)
+        rows = asyncio.run(soak.run(args.minutes, server.pid, args.ingest_every))
     data = {
         "date": dt.date.today().isoformat(),
         "minutes": args.minutes,

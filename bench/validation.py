@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 import httpx
 
 from bench import report
-from bench.procs import ServerProcess, http_ok
+from bench.procs import sample_service
 
 ROOT = Path(__file__).resolve().parents[1]
 CHEAP = "{ topics(first: 5) { nodes { name } } }"
@@ -133,30 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--service-root", type=Path, default=ROOT)
     parser.add_argument("--label", default="", help="suffix of the result files' names")
     args = parser.parse_args(argv)
-    url = f"http://127.0.0.1:{args.port}"
     root = args.service_root.resolve()
-    with tempfile.TemporaryDirectory(prefix="bench-validation-") as scratch:
-        os.chmod(scratch, 0o755)  # the embedded server's own user must reach its directory
-        env = {
-            **os.environ,
-            "PORT": str(args.port),
-            "HOST": "127.0.0.1",
-            "LOAD_SAMPLE": "1",
-            "LOG_LEVEL": "WARNING",
-            "SERVICE_DATA_DIR": str(Path(scratch) / "data"),
-        }
-        server = ServerProcess(
-            [sys.executable, "-m", "service", "serve"],
-            env,
-            Path(scratch) / "serve.log",
-            lambda: http_ok(url + "/readyz"),
-            cwd=root,
-        )
-        try:
-            server.wait_ready()
-            data = measure(url + "/graphql", args.seconds, args.attackers)
-        finally:
-            server.stop()
+    with sample_service(args.port, root, "bench-validation-", LOG_LEVEL="WARNING") as (url, _):
+        data = measure(url + "/graphql", args.seconds, args.attackers)
     commit = os.popen(f"git -C {root} rev-parse --short HEAD").read().strip()
     data.update(
         date=dt.date.today().isoformat(),

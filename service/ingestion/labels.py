@@ -67,12 +67,17 @@ class Label:
 
 
 @cache
-def _roles() -> dict[str, str]:
+def _sides(key: str) -> dict[str, str]:
+    """labels.yaml's ``key`` (side -> role names) as role name -> side."""
     table: dict[str, str] = {}
-    for side, names in load("labels")["roles"].items():
+    for side, names in load("labels")[key].items():
         for name in names:
             table[str(name).lower()] = side
     return table
+
+
+def _roles() -> dict[str, str]:
+    return _sides("roles")
 
 
 @cache
@@ -118,15 +123,6 @@ _ROLE_NUMBER = re.compile(r"\s*(?:#\s*)?\d{1,3}$")
 _ROLE_MARK = re.compile(r"[\s_]*(?:#\s*)?(?:\d{1,3}|[a-z])$")
 
 
-@cache
-def _numbered_roles() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for side, names in load("labels")["numbered_roles"].items():
-        for name in names:
-            table[str(name).lower()] = side
-    return table
-
-
 def role_side(core: str) -> str | None:
     """The side a role label speaks for ("Question" -> question), else None. A number after
     the role tells people of one role apart ("Reporter 2", "Audience Member #3"); some roles
@@ -134,7 +130,7 @@ def role_side(core: str) -> str | None:
     role = collapse(core).lower().strip(" .")
     found = _roles().get(role) or _roles().get(_ROLE_NUMBER.sub("", role))
     if found is None and _ROLE_MARK.search(role):
-        found = _numbered_roles().get(_ROLE_MARK.sub("", role))
+        found = _sides("numbered_roles").get(_ROLE_MARK.sub("", role))
     return found
 
 
