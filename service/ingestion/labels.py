@@ -91,14 +91,9 @@ def _colon_optional() -> re.Pattern[str]:
     return re.compile(rf"(?P<label>(?:{forms}))(?:[ \t]{{2,}}|\.[ \t]+)(?=\S)")
 
 
-@cache
-def _abbreviations() -> dict[str, str]:
-    return designations.office_abbreviations()
-
-
 def _abbreviated_office(core: str) -> Designation | None:
     """ "PM:", "P M:", "V.P.:" stand for an office, as "THE PRIME MINISTER:" does."""
-    office = _abbreviations().get(core.replace(" ", "").replace(".", "").upper())
+    office = designations.office_abbreviations().get(core.replace(" ", "").replace(".", "").upper())
     if office is None or not core.replace(" ", "").replace(".", "").isupper():
         return None
     return Designation(title=office.split(), title_known=True, contextual=True)
@@ -111,7 +106,7 @@ def _outlet_after_comma(core: str) -> tuple[str, str | None]:
     tail, name = tail.strip(), name.strip()
     if not comma or not name or not tail:
         return core, None
-    if not (_is_news_outlet(tail) or is_outlet(tail)):
+    if not is_outlet(tail):
         return core, None
     d = designations.parse(name)
     if d is None or len(d.name) < 2 or d.contextual:
@@ -137,9 +132,6 @@ def role_side(core: str) -> str | None:
 def is_annotation(text: str) -> bool:
     text = collapse(text).strip(" .")
     return any(p.match(text) for p in _annotations())
-
-
-_MAX_OUTLET_WORDS = 5
 
 
 def is_outlet(text: str) -> bool:
@@ -374,6 +366,9 @@ def _is_news_outlet(core: str) -> bool:
 def _is_place(text: str) -> bool:
     """A country or region of the vocabulary, or a city of journalists.yaml."""
     return analysis.is_place(text) or text.lower() in word_set("journalists", "cities")
+
+
+_MAX_OUTLET_WORDS = 5
 
 
 def _asker_outlet(parenthesised: list[str]) -> str | None:
