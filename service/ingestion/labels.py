@@ -202,6 +202,32 @@ def find_period(work: str, start: int, end: int) -> Label | None:
     )
 
 
+# "PRESIDENT ZELENSKY – Thank you.", "Le Monde — Minister, ...": a label closed by a spaced
+# dash, as some presidencies and newspapers print interviews.
+_DASH_LABEL = re.compile(r"(?P<label>[^\n–—:]{1,80}?)[ \t]+[–—-][ \t]+(?=\S)")
+
+
+def _opens_paragraph(work: str, start: int) -> bool:
+    """The line at ``start`` follows a blank line or a finished sentence: it is no wrapped
+    continuation of the line before."""
+    line_start = work.rfind("\n", 0, start) + 1
+    previous = work[work.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
+    previous = previous.rstrip()
+    return not previous or previous[-1] in ".?!:;\"”’)]"
+
+
+def find_dash(work: str, start: int, end: int) -> Label | None:
+    """A label closed by a spaced dash. Only a candidate, as ``find_period``'s: the page must
+    repeat the form (``pipeline``) before "Ukraine – a partner ..." could count."""
+    m = _DASH_LABEL.match(work, start, end)
+    if not m or not _opens_paragraph(work, start):
+        return None
+    label = _judge(work, m.start("label"), m.end("label"), m.end(), end, ())
+    if label is not None and label.side is None and analysis.is_organisation(label.raw):
+        return None  # "NATO — NATO stands together.": an organisation is said, not speaking
+    return label
+
+
 def join_split(work: str, previous: tuple[int, int], label: Label) -> Label | None:
     """A capitals label broken over two lines ("THE" / "PRESIDENT: Well, ..."): the short
     capitals line before it and the label read as one."""

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 from service.ingestion import (
@@ -58,7 +59,7 @@ from service.ingestion.turns import RawTurn
 DEFAULT_MAX_CHARS = 2_000_000
 _CAPITAL_INITIALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _PRESS_QUESTIONS = 3  # journalists' questions that make an untitled event a press conference
-_PERIOD_REPEATS = 2  # times a full-stop label must recur before the page is read that way
+_PERIOD_REPEATS = 2  # times a full-stop or dash label must recur before the page is read so
 _MAX_NAME_LOOKUPS = 20
 _OWN_LINE_MIN = 3  # own-line labels a page needs before it is read that way
 _SPEECH_MIN_WORDS = 5  # lone-word labels looked up in the whole text, at most
@@ -220,7 +221,8 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
                     accepted[i] = found
                     break
     lookups: dict[str, list[str] | None] = {}  # a text scan each: bounded, so linear
-    accepted.update(_period_labels(work, all_lines, first))
+    accepted.update(_repeated_form_labels(work, all_lines, first, labels.find_period))
+    accepted.update(_repeated_form_labels(work, all_lines, {**first, **accepted}, labels.find_dash))
     accepted.update(_own_line_labels(work, all_lines, {**first, **accepted}, surnames))
     for i in sorted(first):
         if i > 0 and i - 1 not in first:
@@ -297,14 +299,21 @@ def _is_speech_line(work: str, line: Line) -> bool:
     return len(text.split()) >= _SPEECH_MIN_WORDS or text.rstrip()[-1:] in ".?!…"
 
 
-def _period_labels(work: str, all_lines: list[Line], first: dict[int, Label]) -> dict[int, Label]:
-    """Labels closed by a full stop ("Mr. SMITH. Thank you."), taken when the page uses that
-    form: a label seen at least twice, or once with an honorific or office beside labels seen
-    twice. A dateline ("WASHINGTON. The President ...") or a heading appears once, bare."""
+def _repeated_form_labels(
+    work: str,
+    all_lines: list[Line],
+    first: dict[int, Label],
+    find: Callable[[str, int, int], Label | None],
+) -> dict[int, Label]:
+    """Labels of a form a sentence can also take, closed by a full stop ("Mr. SMITH. Thank
+    you.", labels.find_period) or a spaced dash ("PRESIDENT DUDA – Poland ...", find_dash),
+    taken when the page uses that form: a label seen at least twice, or once with an
+    honorific, office or role beside labels seen twice. A dateline ("WASHINGTON. The President
+    ...") or a heading appears once, bare."""
     found = {
         i: label
         for i, line in enumerate(all_lines)
-        if i not in first and (label := labels.find_period(work, line.start, line.end))
+        if i not in first and (label := find(work, line.start, line.end))
     }
     counts = Counter(fold_name(label.raw) for label in found.values())
     if sum(1 for n in counts.values() if n >= _PERIOD_REPEATS) == 0:
@@ -313,6 +322,7 @@ def _period_labels(work: str, all_lines: list[Line], first: dict[int, Label]) ->
         i: label
         for i, label in found.items()
         if counts[fold_name(label.raw)] >= _PERIOD_REPEATS
+        or label.side is not None  # a role ("QUESTION – ...") on a page using the form
         or (
             label.designation is not None
             and (

@@ -668,3 +668,36 @@ def test_a_markdown_heading_is_the_title_and_an_acronym_office_is_no_name() -> N
     assert event.title == "Press Briefing by NSC Coordinator John Kirby"
     assert event.kind.value == "PRESS_BRIEFING"
     assert [p.name for p in doc.persons] == ["John Kirby"]
+
+
+def test_labels_closed_by_a_spaced_dash_when_the_page_uses_that_form() -> None:
+    """ "PRESIDENT DUDA – ..." and "Le Monde — ...": some presidencies and newspapers close a
+    label with a dash. Taken when the page repeats the form, as full-stop labels are; a
+    wrapped line that starts "NATO — NATO stands together" is no label."""
+    text = (
+        "Joint press statements\nKyiv, 10 May 2019\n\n"
+        "PRESIDENT ZELENSKY – Thank you for coming. We discussed gas transit.\n\n"
+        "PRESIDENT DUDA – Poland supports Ukraine, and we stand with\n"
+        "NATO — NATO stands together.\n\n"
+        "QUESTION – Will you meet President Putin?\n\n"
+        "PRESIDENT ZELENSKY – We are open to talks.\n"
+    )
+    (event,) = parse_document(text).events
+    assert [(t.label, t.kind.value) for t in event.turns] == [
+        ("PRESIDENT ZELENSKY", "REMARKS"),
+        ("PRESIDENT DUDA", "REMARKS"),
+        ("QUESTION", "QUESTION"),
+        ("PRESIDENT ZELENSKY", "ANSWER"),
+    ]
+    assert event.turns[1].text.endswith("NATO — NATO stands together.")
+
+
+def test_a_sentence_opening_with_a_dash_once_is_not_a_label() -> None:
+    text = (
+        "Remarks at the forum\n3 May 2023\n\n"
+        "Vladimir Putin: Good afternoon.\n\n"
+        "Energy security – this is what we discussed today, and it matters.\n\n"
+        "Vladimir Putin: Thank you.\n"
+    )
+    (event,) = parse_document(text).events
+    assert [t.label for t in event.turns] == ["Vladimir Putin", "Vladimir Putin"]
