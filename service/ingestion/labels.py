@@ -106,12 +106,18 @@ def _outlet_after_comma(core: str) -> tuple[str, str | None]:
     tail, name = tail.strip(), name.strip()
     if not comma or not name or not tail:
         return core, None
-    if not is_outlet(tail):
+    words = tail.split()
+    known = (" ".join(words[:k]) for k in range(len(words), 0, -1))
+    # the vocabulary's outlet, also before a job ("CNN ANCHOR", "Fox News chief correspondent")
+    outlet = next((w for w in known if _is_news_outlet(w)), None)
+    if outlet is None and is_outlet(tail):
+        outlet = tail  # an outlet the vocabulary does not know ("Kuzbass Newspaper")
+    if outlet is None:
         return core, None
     d = designations.parse(name)
     if d is None or len(d.name) < 2 or d.contextual:
         return core, None
-    return name, tail
+    return name, outlet
 
 
 _ROLE_NUMBER = re.compile(r"\s*(?:#\s*)?\d{1,3}$")
@@ -213,7 +219,7 @@ def _opens_paragraph(work: str, start: int) -> bool:
     line_start = work.rfind("\n", 0, start) + 1
     previous = work[work.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
     previous = previous.rstrip()
-    return not previous or previous[-1] in ".?!:;\"”’)]"
+    return not previous or previous[-1] in '.?!:;"”’)]'
 
 
 def find_dash(work: str, start: int, end: int) -> Label | None:
@@ -282,7 +288,9 @@ def _apposition(core: str) -> tuple[str, str | None]:
         return reversed_form
     first = office.split()[0].lower()
     if first not in designations.role_words() and first not in designations.honorifics():
-        return core, None
+        office_d = designations.parse(office)  # "NSC SPOKESMAN": an acronym, then the office
+        if office_d is None or office_d.name or not office_d.title_known:
+            return core, None
     d = designations.parse(name)
     if d is None or not d.name or d.title or d.contextual:
         return core, None

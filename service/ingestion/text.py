@@ -71,6 +71,7 @@ def working_text(original: str) -> str:
     work = _SPACE_LIKE.sub(" ", original)
     work = _LINE_SEPARATORS.sub("\n", work)
     work = _TIMESTAMPS.sub(_blank, work)
+    work = _CAPTION_MARKS.sub(_blank, work)
     return _inline_tags().sub(_tag_as_label, work)
 
 
@@ -86,6 +87,11 @@ _TIMESTAMPS = re.compile(
     rf"|(?<=:)[ \t]*[\[(]{_STAMP}[\])](?=[ \t]*$)",
     re.I,
 )
+
+
+# Closed captions mark each change of speaker with ">>" at a line's start (">> KIRBY: ..."),
+# named or not: a mark, never text.
+_CAPTION_MARKS = re.compile(r"(?m)^[ \t]*>>+[ \t]*")
 
 
 def _blank(m: re.Match[str]) -> str:

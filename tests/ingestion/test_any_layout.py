@@ -701,3 +701,27 @@ def test_a_sentence_opening_with_a_dash_once_is_not_a_label() -> None:
     )
     (event,) = parse_document(text).events
     assert [t.label for t in event.turns] == ["Vladimir Putin", "Vladimir Putin"]
+
+
+def test_closed_caption_marks_and_a_name_with_outlet_and_job() -> None:
+    """Television transcripts: ">>" opens each speaker's turn; "WOLF BLITZER, CNN ANCHOR" is
+    a journalist of CNN; "JOHN KIRBY, NSC SPOKESMAN" a named person with an office."""
+    text = (
+        "CNN Newsroom transcript\nAired March 3, 2023\n\n"
+        ">> WOLF BLITZER, CNN ANCHOR: Welcome back. Will there be more aid?\n\n"
+        ">> JOHN KIRBY, NSC SPOKESMAN: Thanks, Wolf. We announced $400 million in aid.\n\n"
+        ">> BLITZER: Will that include tanks?\n\n"
+        ">> KIRBY: Not in this package.\n"
+    )
+    doc = parse_document(text)
+    (event,) = doc.events
+    names = {p.key: p.name for p in doc.persons}
+    assert [names.get(t.person_key) for t in event.turns] == [
+        "Wolf Blitzer",
+        "John Kirby",
+        "Wolf Blitzer",
+        "John Kirby",
+    ]
+    assert not any(">>" in t.text for t in event.turns)
+    outlets = {p.label: p.affiliation for p in event.participants}
+    assert outlets["WOLF BLITZER, CNN ANCHOR"] == "cnn"
