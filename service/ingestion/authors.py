@@ -20,10 +20,12 @@ from functools import cache
 
 from service.ingestion import designations, namefinder, offices
 from service.ingestion.datafiles import load
+from service.ingestion.dates import find_date
 from service.ingestion.designations import Designation
 from service.ingestion.people import is_surname_only
 
 _MAX_BYLINE_WORDS = 8
+_DATELINE_WORDS = 6  # words at most in a line that is only a dateline
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,11 @@ def from_byline(texts: list[str]) -> Designation | None:
 
 
 def lede_subject(lede: list[str]) -> Designation | None:
-    """ "Vladimir Putin sent ..." : the person the first lede sentence starts with."""
+    """ "Vladimir Putin sent ..." : the person the first lede sentence starts with. A short
+    line holding a date is a dateline ("Aired March 3, 2023"), no sentence: nobody's name."""
     for text in lede[:1]:
+        if len(text.split()) <= _DATELINE_WORDS and find_date(text) is not None:
+            continue
         for found in namefinder.find(text):
             if found.start <= 1 and found.designation.name:
                 return found.designation

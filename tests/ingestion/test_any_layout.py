@@ -725,3 +725,14 @@ def test_closed_caption_marks_and_a_name_with_outlet_and_job() -> None:
     assert not any(">>" in t.text for t in event.turns)
     outlets = {p.label: p.affiliation for p in event.participants}
     assert outlets["WOLF BLITZER, CNN ANCHOR"] == "cnn"
+
+
+def test_a_dateline_is_nobodys_name() -> None:
+    """A labelless page under "Aired March 3, 2023": the line is a date, so no person "Aired
+    March" is made from it (the page names nobody who speaks, so it is refused)."""
+    text = (
+        "CNN Newsroom transcript\nAired March 3, 2023\n\n"
+        "We talked about the aid package and what comes next for the region.\n"
+    )
+    with pytest.raises(RejectedDocument):
+        parse_document(text)
