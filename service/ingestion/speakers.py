@@ -111,10 +111,7 @@ def resolve(
                     slot.outlet = slot.outlet or intro.outlet
                     _mark_journalist(result[e], slot.person, intro.outlet)
                     break
-    for e in range(len(items)):
-        for slot in result[e].turns:
-            if slot.journalist and slot.person is not None:
-                _mark_journalist(result[e], slot.person, slot.outlet)
+    _spread_journalists(result)
 
     # 2. surnames alone (labels, and header forms such as "President Biden")
     for e, people in enumerate(headers):
@@ -136,6 +133,8 @@ def resolve(
             d = label.designation
             if d.name and (len(d.name) == 1 or is_surname_only(d.name)):
                 slot.person = registry.resolve_surname(d.name, title=slot.title, alias=label.raw)
+
+    _spread_journalists(result)  # their surname labels too: "WOLF BLITZER, CNN" then "BLITZER"
 
     # 3. offices standing for their holder: "THE PRESIDENT"
     for e, item in enumerate(items):
@@ -256,6 +255,14 @@ def _name_office_holders(
             person = registry.add(found.name_tokens, title=found.title)
             if person is not None and in_header:
                 result[e].principals.add(id(person))
+
+
+def _spread_journalists(result: list[EventSpeakers]) -> None:
+    """Every turn of a person who asks as a journalist in an event is a journalist's."""
+    for event in result:
+        for slot in event.turns:
+            if slot.journalist and slot.person is not None:
+                _mark_journalist(event, slot.person, slot.outlet)
 
 
 def _mark_journalist(event: EventSpeakers, person: Person, outlet: str | None) -> None:

@@ -725,6 +725,8 @@ def test_closed_caption_marks_and_a_name_with_outlet_and_job() -> None:
     assert not any(">>" in t.text for t in event.turns)
     outlets = {p.label: p.affiliation for p in event.participants}
     assert outlets["WOLF BLITZER, CNN ANCHOR"] == "cnn"
+    # the journalist asks under the surname label too
+    assert [t.kind.value for t in event.turns] == ["QUESTION", "ANSWER", "QUESTION", "ANSWER"]
 
 
 def test_a_dateline_is_nobodys_name() -> None:
