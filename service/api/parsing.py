@@ -15,6 +15,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from service.api.types.inputs import IngestDocumentInput
 from service.ingestion.model import ParsedDocument, RejectedDocument
 from service.ingestion.page import parse_page
 from service.observability import timed_parse
@@ -72,6 +73,17 @@ async def parse_posted(
             "The parser stopped while reading this page (out of memory or killed); nothing"
             " was stored. Try again, or split the page.",
         ) from None
+
+
+async def parse_input(input: IngestDocumentInput, max_chars: int) -> ParsedDocument:
+    """``parse_posted`` for an ingestDocument/replaceDocument input."""
+    return await parse_posted(
+        input.text,
+        filename=input.filename,
+        source_url=input.source_url,
+        publisher=input.publisher,
+        max_chars=max_chars,
+    )
 
 
 def shutdown() -> None:

@@ -378,11 +378,16 @@ async def _histories(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, 
     for row in await conn.fetch(HISTORY_SQL, list(ids)):
         if row["source"] is not None:
             histories[row["person_id"]].sources.append((row["source"], row["date"], row["date"]))
-    for row in await conn.fetch(OFFICES_SQL, list(ids)):
-        histories[row["person_id"]].offices.append(
-            (row["office"], row["start_date"], row["end_date"])
-        )
+    await _add_offices(conn, ids, histories)
     return histories
+
+
+async def _add_offices(
+    conn: asyncpg.Connection, ids: Sequence[int], owners: Mapping[int, History | Activity]
+) -> None:
+    """Each person's dated offices, appended to their History or Activity."""
+    for row in await conn.fetch(OFFICES_SQL, list(ids)):
+        owners[row["person_id"]].offices.append((row["office"], row["start_date"], row["end_date"]))
 
 
 @dataclass
@@ -1105,10 +1110,7 @@ async def _activity(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, A
     for row in await conn.fetch(MET_SQL, list(ids)):
         if row["date"] is not None:
             activity[row["person_id"]].met.setdefault(row["partner"], set()).add(row["date"])
-    for row in await conn.fetch(OFFICES_SQL, list(ids)):
-        activity[row["person_id"]].offices.append(
-            (row["office"], row["start_date"], row["end_date"])
-        )
+    await _add_offices(conn, ids, activity)
     return activity
 
 

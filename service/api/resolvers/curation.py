@@ -21,7 +21,7 @@ from strawberry.scalars import JSON
 from service.api import ids
 from service.api.errors import BadUserInput
 from service.api.pagination import After, Before, Connection, First, Last, page_args, paginate
-from service.api.parsing import parse_posted
+from service.api.parsing import parse_input
 from service.api.types.entities import Statement
 from service.api.types.enums import StatementKind
 from service.api.types.inputs import IngestDocumentInput
@@ -223,15 +223,7 @@ class CurationMutation:
 
         async def parse() -> None:
             try:
-                pages.append(
-                    await parse_posted(
-                        input.text,
-                        filename=input.filename,
-                        source_url=input.source_url,
-                        publisher=input.publisher,
-                        max_chars=ctx.settings.max_document_chars,
-                    )
-                )
+                pages.append(await parse_input(input, ctx.settings.max_document_chars))
             except RejectedDocument as bad:
                 error = UserError(code=bad.code, message=bad.message, field=bad.field)
                 raise Refused(error) from None

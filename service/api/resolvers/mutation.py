@@ -14,7 +14,7 @@ import strawberry
 
 from service.api import ids
 from service.api.errors import BadUserInput
-from service.api.parsing import parse_posted
+from service.api.parsing import parse_input
 from service.api.resolvers.curation import curator
 from service.api.types.entities import Person
 from service.api.types.inputs import IngestDocumentInput
@@ -66,13 +66,7 @@ class Mutation:
         if not await ctx.can_write():
             return IngestDocumentPayload(document=None, created=False, errors=[unauthorized()])
         try:
-            parsed = await parse_posted(
-                input.text,
-                filename=input.filename,
-                source_url=input.source_url,
-                publisher=input.publisher,
-                max_chars=ctx.settings.max_document_chars,
-            )
+            parsed = await parse_input(input, ctx.settings.max_document_chars)
         except RejectedDocument as refused:
             error = UserError(code=refused.code, message=refused.message, field=refused.field)
             return IngestDocumentPayload(document=None, created=False, errors=[error])
