@@ -213,7 +213,7 @@ def find_period(work: str, start: int, end: int) -> Label | None:
 _DASH_LABEL = re.compile(r"(?P<label>[^\n–—:]{1,80}?)[ \t]+[–—-][ \t]+(?=\S)")
 
 
-def _opens_paragraph(work: str, start: int) -> bool:
+def opens_paragraph(work: str, start: int) -> bool:
     """The line at ``start`` follows a blank line or a finished sentence: it is no wrapped
     continuation of the line before."""
     line_start = work.rfind("\n", 0, start) + 1
@@ -226,7 +226,7 @@ def find_dash(work: str, start: int, end: int) -> Label | None:
     """A label closed by a spaced dash. Only a candidate, as ``find_period``'s: the page must
     repeat the form (``pipeline``) before "Ukraine – a partner ..." could count."""
     m = _DASH_LABEL.match(work, start, end)
-    if not m or not _opens_paragraph(work, start):
+    if not m or not opens_paragraph(work, start):
         return None
     label = _judge(work, m.start("label"), m.end("label"), m.end(), end, ())
     if label is not None and label.side is None and analysis.is_organisation(label.raw):

@@ -92,6 +92,11 @@ def _offices() -> tuple[_Office, ...]:
     return tuple(offices)
 
 
+def holder_names() -> tuple[str, ...]:
+    """The name of every holder of every office, as the data prints it."""
+    return tuple(h.name for o in _offices() for h in o.holders)
+
+
 def _offices_titled(key: str, country: str | None) -> list[_Office]:
     found = [o for o in _offices() if key in o.titles]
     if _is_bare(key):

@@ -17,12 +17,12 @@ from functools import cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from service.ingestion import designations
-from service.ingestion.datafiles import load
+from service.ingestion import designations, offices
+from service.ingestion.datafiles import load, word_set
 from service.ingestion.designations import display_name, given_tokens, surname_tokens
 from service.ingestion.identity import is_person_name
 from service.ingestion.model import PersonRef
-from service.ingestion.names import fold_name
+from service.ingestion.names import fold_name, plain
 from service.ingestion.text import collapse
 
 
@@ -230,14 +230,7 @@ class Registry:
         wanted = _normal_title(title) if title else ""
         if not wanted or wanted in designations.honorifics():
             return None
-        close = [
-            p
-            for p in self.persons
-            if p.given()
-            and p.surname[:1] == surname[:1]
-            and p.surname[-1:] == surname[-1:]
-            and _one_letter_off({surname}, {p.surname})
-        ]
+        close = [p for p in self.persons if p.given() and misprints(surname, p.surname)]
         titled = [p for p in self.persons if _holds(p, wanted)]
         # the one person of the page with that title: in a hearing of many senators, a
         # "SENATOR SMYTH" may be another senator than the one named in full
@@ -379,6 +372,106 @@ def _one_letter_off(mine: set[str], theirs: set[str]) -> bool:
         and max(len(a), len(b)) >= _MIN_MISSPELT
         and DamerauLevenshtein.distance(a, b, score_cutoff=1) <= 1
     )
+
+
+def misprints(word: str, surname: str) -> bool:
+    """Two folded surnames one letter apart inside the word ("putn" / "putin"): the first
+    and last letters agree, since an edit at either end makes another name (Petrov/Petrova,
+    Brown/Browne), and the longer has five letters or more (Khan/Kahn are two names)."""
+    return (
+        word[:1] == surname[:1] and word[-1:] == surname[-1:] and _one_letter_off({word}, {surname})
+    )
+
+
+_MIN_BARE_MISPRINT = 4  # letters of a bare label word read as a misprinted surname ("PUTN")
+
+
+class SpeakerSurnames:
+    """The surnames of a page's speakers under a full or titled label ("Vladimir Putin:",
+    "PRESIDENT PUTIN:"), and the one a bare label misprints ("PUTN:").
+
+    Indexed by the surname and each form with one letter deleted, so a word finds the
+    surnames one edit away without comparing it with every speaker of the page."""
+
+    def __init__(self) -> None:
+        self._printed: dict[str, str] = {}  # folded surname -> as first printed
+        self._near: dict[str, set[str]] = {}
+
+    def add(self, token: str) -> None:
+        surname = fold_name(token)
+        if not surname or " " in surname or surname in self._printed:
+            return
+        self._printed[surname] = token
+        for key in _deletions(surname):
+            self._near.setdefault(key, set()).add(surname)
+
+    def __contains__(self, surname: object) -> bool:
+        return surname in self._printed
+
+    def misprinted(self, word: str) -> str | None:
+        """The speaker's surname, as printed, that the bare label word ``word`` misprints:
+        capitals or a capital first ("PUTN", "Putn"), four letters or more, one letter off
+        inside the word (``misprints``) the surname of exactly one speaker, and no word in
+        its own right (``may_be_misprint``). Else None."""
+        if (
+            len(word) < _MIN_BARE_MISPRINT
+            or not word.isalpha()
+            or not (word.isupper() or word.istitle())
+        ):
+            return None
+        folded = fold_name(word)
+        if not folded or " " in folded or folded in self._printed:
+            return None
+        near: set[str] = set()
+        for key in _deletions(folded):
+            near.update(self._near.get(key, ()))
+        close = [s for s in near if misprints(folded, s)]
+        if len(close) != 1 or not may_be_misprint(word):
+            return None
+        return self._printed[close[0]]
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every form of it with one letter left out: two words one insertion,
+    deletion, substitution or swap apart share one of these."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def may_be_misprint(word: str) -> bool:
+    """A capitalised word that is no word of its own: not an English word, not a role, an
+    office word (even misspelt), a place, a city, an organisation or another vocabulary word,
+    and not the surname of a known person (``data/people.yaml``, ``data/offices.yaml``):
+    "WRONG", "OMAN", "SCHOLZ" are what they say, not a misprinted "Wong", "Omran", "Scholtz"."""
+    low = plain(word)
+    return (
+        bool(low)
+        and low not in _english_words()
+        and fold_name(word) not in _known_surnames()
+        and not designations.is_misspelt_role(word)
+        and low not in word_set("journalists", "cities")  # "Bishkek", as labels read them
+        and is_person_name([word])
+    )
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    """The words of Webster's Second International (the public-domain ``web2`` list that
+    Unix systems ship as ``/usr/share/dict/web2``), lower case, proper nouns included."""
+    from english_words import get_english_words_set  # loaded on first use: some 230,000 words
+
+    return frozenset(get_english_words_set(["web2"], alpha=True, lower=True))
+
+
+@cache
+def _known_surnames() -> frozenset[str]:
+    names = [name for ref in _references() for name in (ref.name, *ref.aliases)]
+    names += offices.holder_names()
+    found = set()
+    for name in names:
+        tokens = surname_tokens(name.split())
+        if len(tokens) == 1:
+            found.add(fold_name(tokens[0]))
+    return frozenset(found)
 
 
 def is_surname_only(name: list[str]) -> bool:

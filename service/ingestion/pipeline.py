@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from service.ingestion import (
@@ -51,7 +51,7 @@ from service.ingestion.model import (
     Turn,
 )
 from service.ingestion.names import fold_name
-from service.ingestion.people import Person, Registry
+from service.ingestion.people import Person, Registry, SpeakerSurnames, is_surname_only
 from service.ingestion.speakers import EventSpeakers, EventTurns, TurnSpeaker
 from service.ingestion.text import Line, collapse, is_hard_wrapped, lines, validate, working_text
 from service.ingestion.turns import RawTurn
@@ -204,6 +204,7 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
         if label.designation is not None and len(label.designation.name) > 1
     }
     surnames = {name.split()[-1] for name in known if name}
+    speaking = _speaker_surnames(first.values())
     weak_counts = Counter(
         fold_name(label.designation.name_text)
         for label in first.values()
@@ -237,7 +238,14 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
             label = labels.find(work, line.start, line.end, known) or label
         if label.weak and label.designation is not None:
             key = fold_name(label.designation.name_text)
-            confirmed = bool(key) and key.split()[-1] in surnames
+            confirmed = bool(key) and (key.split()[-1] in surnames or key in speaking)
+            if not confirmed and labels.opens_paragraph(work, all_lines[i].start):
+                misprinted = speaking.misprinted(label.designation.name_text)
+                if misprinted is not None:  # "PUTN:" beside "PRESIDENT PUTIN:"
+                    accepted[i] = replace(
+                        label, designation=replace(label.designation, name=[misprinted])
+                    )
+                    continue
             if not confirmed and (weak_counts[key] < 2 or analysis.is_organisation(key)):
                 if not label.all_caps:
                     continue  # "Subjects:" is a header field; "WONG:" is printed like a name
@@ -249,6 +257,26 @@ def _find_labels(work: str, all_lines: list[Line]) -> dict[int, Label]:
                 label = replace(label, designation=replace(label.designation, name=fuller))
         accepted[i] = label
     return accepted
+
+
+def _speaker_surnames(found: Iterable[Label]) -> SpeakerSurnames:
+    """The surnames of the page's speakers under a full name ("Vladimir Putin:") or an office
+    ("PRESIDENT PUTIN:"): a lone word that is one of them, or one letter off one of them, is
+    that speaker's label ("PUTIN:", "PUTN:"). An honorific alone ("MR. PUTIN:") is no title."""
+    speaking = SpeakerSurnames()
+    for label in found:
+        d = label.designation
+        if d is None or not d.name or d.contextual:
+            continue
+        if len(d.name) > 1 and not is_surname_only(d.name):
+            surname = designations.surname_tokens(d.name)
+        elif d.title:
+            surname = d.name
+        else:
+            continue
+        if len(surname) == 1:
+            speaking.add(surname[0])
+    return speaking
 
 
 def _full_name_in_text(work: str, surname: str) -> list[str] | None:

@@ -156,6 +156,74 @@ def test_lone_word_label_needs_the_page() -> None:
     assert "Finally: it ends." in turns[0].text
 
 
+def _page(speaker: str, line: str) -> str:
+    """A page where ``speaker`` speaks three times, and ``line`` opens a paragraph after
+    the second time."""
+    return (
+        "Press conference\nMay 2, 2018\n\n"
+        f"{speaker}: Good afternoon, colleagues.\n\n"
+        "Question: When will the pipeline be finished?\n\n"
+        f"{speaker}: Next year, I think.\n\n"
+        f"{line}\n\n"
+        "Question: And the gas?\n\n"
+        f"{speaker}: Also next year.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("speaker", "line"),
+    [
+        ("PRESIDENT PUTIN", "PUTN: Thank you."),  # a letter missing, in capitals
+        ("Vladimir Putin", "Putn: Thank you."),  # capitalised, beside a full name
+        ("PRESIDENT PUTIN", "PUITN: Thank you."),  # two letters swapped
+        ("PRESIDENT PUTIN", "PUTIN: Thank you."),  # the surname itself, beside an office
+    ],
+)
+def test_a_bare_misprinted_surname_is_the_speakers_label(speaker: str, line: str) -> None:
+    """A lone word one letter off, inside the word, the surname of the one person the page
+    labels in full or with an office is that person's label, not text of the turn before."""
+    word = line.split(":")[0]
+    turns = parse_document(_page(speaker, line)).events[0].turns
+    assert [t.label for t in turns] == [speaker, "Question", speaker, word, "Question", speaker]
+    assert turns[3].text == "Thank you."
+    assert turns[2].text == "Next year, I think."
+    assert turns[3].person_key is not None
+    assert turns[3].person_key == turns[0].person_key == turns[2].person_key
+
+
+@pytest.mark.parametrize(
+    ("speaker", "line"),
+    [
+        ("PRESIDENT PUTIN", "NOTE: The transcript has not been edited."),  # a sentence start
+        ("Senator Penny Wong", "WRONG: we never said that."),  # an English word ("Wong")
+        ("Senator Penny Wong", "Wrong: we never said that."),
+        ("Minister Ahmed Omran", "OMAN: will host the next round."),  # a country ("Omran")
+        ("MINISTER SCHOLTZ", "SCHOLZ: Thank you."),  # a known office holder's surname
+        ("Senator Penny Wong", "WNG: Thank you."),  # three letters: too short to tell
+        ("PRESIDENT PUTIN", "PUTINA: Thank you."),  # a letter added at the end: another name
+        ("PRESIDENT PUTIN", "PIUTN: Thank you."),  # two letters off
+        ("PRESIDENT ZELENSKY", "PUTN: Thank you."),  # nobody of the page is that close
+        ("MR. PUTIN", "PUTN: Thank you."),  # an honorific alone is no office
+    ],
+)
+def test_a_lone_word_near_a_surname_is_not_always_a_label(speaker: str, line: str) -> None:
+    """What stays text of the turn before, as it did before misprinted surnames were read."""
+    turns = parse_document(_page(speaker, line)).events[0].turns
+    assert [t.label for t in turns] == [speaker, "Question", speaker, "Question", speaker]
+    assert turns[2].text == f"Next year, I think.\n{line}"
+
+
+def test_a_misprint_close_to_two_speakers_is_no_label() -> None:
+    """ "KOVAS" is one letter off both "Kovacs" and "Kovals": nobody can tell whose it is."""
+    text = (
+        "Janos Kovacs: Good afternoon.\n\nPeter Kovals: Thank you.\n\n"
+        "Janos Kovacs: The talks went well.\n\nKOVAS: Thank you.\n\nQuestion: Why?\n"
+    )
+    turns = parse_document(text).events[0].turns
+    assert [t.label for t in turns] == ["Janos Kovacs", "Peter Kovals", "Janos Kovacs", "Question"]
+    assert "KOVAS: Thank you." in turns[2].text
+
+
 def test_stage_directions_stay_in_the_turn() -> None:
     text = (
         "Vladimir Putin: We agree.\n"

@@ -5,9 +5,11 @@ reference file of well-known people."""
 
 from __future__ import annotations
 
+import pytest
+
 from service.ingestion.designations import display_name
 from service.ingestion.model import ParsedDocument, PersonRef
-from service.ingestion.people import Person, Registry
+from service.ingestion.people import Person, Registry, SpeakerSurnames, may_be_misprint
 from service.ingestion.pipeline import parse_document
 
 
@@ -86,6 +88,39 @@ def test_misspelt_surname_without_agreeing_title_stays_apart() -> None:
     registry.resolve_surname(["Jones"], title="Senator")
     assert registry.resolve_surname(["Smyth"], title="Senator") is not smith
     assert registry.resolve_surname(["Smith"], title="Senator") is smith
+
+
+@pytest.mark.parametrize(
+    ("word", "misprint"),
+    [
+        ("Putn", True),
+        ("HUEBR", True),
+        ("Wrong", False),  # an English word
+        ("TANKA", False),  # also one, though one letter off "Tanaka"
+        ("Kyiv", False),  # a place of the vocabulary
+        ("Gazprom", False),  # an organisation
+        ("Bishkek", False),  # a city journalists come from
+        ("Presidnet", False),  # an office word misspelt
+        ("Scholz", False),  # the surname of a known office holder
+    ],
+)
+def test_what_may_be_a_misprinted_surname(word: str, misprint: bool) -> None:
+    assert may_be_misprint(word) is misprint
+
+
+def test_the_surname_a_bare_label_misprints() -> None:
+    page = SpeakerSurnames()
+    for surname in ("HUBER", "Marten", "Kovacs", "Kovals", "Lee"):
+        page.add(surname)
+    assert page.misprinted("HUEBR") == "HUBER"  # swapped
+    assert page.misprinted("Hubr") == "HUBER"  # missing
+    assert page.misprinted("Maarten") is None  # doubled letters fold: the surname itself
+    assert "marten" in page and "huber" in page
+    assert page.misprinted("Martem") is None  # the last letter changed: another name
+    assert page.misprinted("Kovas") is None  # one letter off two speakers
+    assert page.misprinted("Lea") is None  # three letters: too short to tell
+    assert page.misprinted("huebr") is None  # neither capitals nor a capital first
+    assert page.misprinted("HuEBR") is None
 
 
 def test_office_words_before_a_new_name() -> None:
