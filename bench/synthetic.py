@@ -609,11 +609,13 @@ async def load(conn: asyncpg.Connection, statements: int, seed: int) -> dict[str
         await copy(batch)
     await copy(gen.aliases())
     await conn.execute("SET session_replication_role = origin")
-    # the triggers that keep statement_day_count did not fire under replica: count once here
+    # the triggers that keep statement_day_count and statement_recent (the search window) did
+    # not fire under replica: fill them once here, the day counts first (the window reads them)
     await conn.execute(
         "INSERT INTO statement_day_count (day, n) SELECT spoken_on, count(*) FROM statement"
         " WHERE spoken_on IS NOT NULL GROUP BY spoken_on"
     )
+    await conn.execute("SELECT search_window_rebuild()")
     for table in IDENTITY_TABLES:
         await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"

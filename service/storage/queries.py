@@ -340,19 +340,23 @@ SEARCH_HEADLINE_OPTIONS = (
 # SEARCH_RANKED most recent matches instead (DATE_DESC order, as `statements` lists them);
 # a search matching no more than that ranks every match, exactly as before the cap.
 SEARCH_RANKED = 1000
-# Two ways to find the SEARCH_RANKED most recent matches, chosen per query from the share of
-# the SEARCH_SAMPLE newest statements that match (d): read statements newest first until
-# enough match (costs SEARCH_RANKED / d rows), or fetch every match through the GIN index and
-# keep the newest (costs d * all statements). Reading is chosen when it is the cheaper, i.e.
-# d >= sqrt(SEARCH_RANKED * SEARCH_READ_COST / statements) (reading a row along the date
-# index costs about half of fetching a match through the bitmap, measured on the 1M bench
-# corpus), and when it should find them within SEARCH_READ_MAX rows (d >= 2 * SEARCH_RANKED /
-# SEARCH_READ_MAX: 4%). It never reads more than SEARCH_READ_MAX rows; if those hold fewer
-# matches, the matches are fetched after all. Either way the candidates are the same rows;
-# only the cost differs: a word in 4% of statements or more costs at most SEARCH_READ_MAX
-# rows read, however many statements there are; a rarer one costs its matches (at 1M, at
-# most 40,000). The sample can mislead for a word common in the past and absent from the
-# newest statements: that search fetches all its matches, as every search did before the cap.
+# Three ways to find the SEARCH_RANKED most recent matches; all give the same rows, only the
+# cost differs. Tried in this order, each only when the one before found too few:
+# 1. Read statements newest first until enough match (costs SEARCH_RANKED / d rows for a word
+#    in a share d of statements), when the SEARCH_SAMPLE newest statements say it is common:
+#    d >= sqrt(SEARCH_RANKED * SEARCH_READ_COST / statements) (reading a row along the date
+#    index costs about half of fetching a match through the bitmap, measured on the 1M bench
+#    corpus) and d >= 2 * SEARCH_RANKED / SEARCH_READ_MAX (4%), so that it should find them
+#    within SEARCH_READ_MAX rows, the most it ever reads.
+# 2. Unfiltered searches: the matches in `statement_recent` (migration 0014), which holds
+#    every statement of the newest days (at least search_window.size statements): its GIN
+#    index is a fraction of the whole, and when it holds SEARCH_RANKED matches, those are the
+#    most recent ones. A word in 0.5% of statements or more costs the window's matches,
+#    however large the archive.
+# 3. Fetch every match through the GIN index and keep the newest (costs d * all statements:
+#    at 1M, for a word in less than 0.5%, at most 5,000 rows). Filtered searches use 1 and 3.
+# The sample can mislead for a word common in the past and absent from the newest
+# statements: that search takes way 2 or 3, as every search did before the cap.
 SEARCH_SAMPLE = 500
 SEARCH_READ_COST = 0.5
 SEARCH_READ_MAX = 50000
@@ -383,19 +387,35 @@ def search_page_sql(query: str, filters: Sequence[str], offset: str, limit: str)
         f"greatest(sqrt({SEARCH_RANKED * SEARCH_READ_COST} / {statements}),"
         f" {2 * SEARCH_RANKED / SEARCH_READ_MAX})"
     )
-    enough = f"(SELECT count(*) FROM w) >= {SEARCH_RANKED}"
-    return (
-        f"WITH g AS MATERIALIZED (SELECT x.matched > 0 AND x.matched >= x.sampled * {share}"
+    read_enough = f"(SELECT count(*) FROM w) >= {SEARCH_RANKED}"
+    window_enough = f"(SELECT count(*) FROM r) >= {SEARCH_RANKED}"
+    ctes = [
+        f"g AS MATERIALIZED (SELECT x.matched > 0 AND x.matched >= x.sampled * {share}"
         " AS newest FROM (SELECT count(*) AS sampled,"
         f" count(*) FILTER (WHERE {matching}) AS matched"
-        f" FROM (SELECT * FROM statement s ORDER BY {recent} LIMIT {SEARCH_SAMPLE}) s) x),"
-        " w AS MATERIALIZED (SELECT s.id, s.search FROM (SELECT * FROM statement s"
+        f" FROM (SELECT * FROM statement s ORDER BY {recent} LIMIT {SEARCH_SAMPLE}) s) x)",
+        "w AS MATERIALIZED (SELECT s.id, s.search FROM (SELECT * FROM statement s"
         f" ORDER BY {recent} LIMIT {SEARCH_READ_MAX}) s"
-        f" WHERE (SELECT newest FROM g) AND {matching} LIMIT {SEARCH_RANKED}),"
-        f" c AS ((SELECT w.id, w.search FROM w WHERE {enough})"
-        " UNION ALL (SELECT s.id, s.search FROM (SELECT s.id, s.search, s.spoken_on, s.event_id,"
-        f" s.sequence FROM statement s WHERE {matching} OFFSET 0) s WHERE NOT {enough}"
-        f" ORDER BY {recent} LIMIT {SEARCH_RANKED}))"
+        f" WHERE (SELECT newest FROM g) AND {matching} LIMIT {SEARCH_RANKED})",
+    ]
+    candidates = [f"(SELECT w.id, w.search FROM w WHERE {read_enough})"]
+    fetch_all = f"NOT {read_enough}"
+    if not filters:
+        ctes.append(
+            "r AS MATERIALIZED (SELECT r.statement_id AS id, r.search FROM statement_recent r"
+            f" WHERE NOT {read_enough} AND r.search @@ {q}"
+            " AND r.spoken_on >= (SELECT starts_on FROM search_window)"
+            f" ORDER BY r.spoken_on DESC, r.event_id DESC, r.sequence LIMIT {SEARCH_RANKED})"
+        )
+        candidates.append(f"(SELECT r.id, r.search FROM r WHERE {window_enough})")
+        fetch_all += f" AND NOT {window_enough}"
+    candidates.append(
+        "(SELECT s.id, s.search FROM (SELECT s.id, s.search, s.spoken_on, s.event_id,"
+        f" s.sequence FROM statement s WHERE {matching} OFFSET 0) s WHERE {fetch_all}"
+        f" ORDER BY {recent} LIMIT {SEARCH_RANKED})"
+    )
+    return (
+        f"WITH {', '.join(ctes)}, c AS ({' UNION ALL '.join(candidates)})"
         " SELECT c.id, ts_rank_cd(c.search, x.q, 1) AS rank, x.q"
         f" FROM c CROSS JOIN (SELECT {q} AS q) x ORDER BY rank DESC, c.id"
         f" OFFSET {offset} LIMIT {limit}"

@@ -3,17 +3,19 @@
 A small corpus with the cap lowered to 10 plays a word in every statement of 40 days: its
 best-ranked statements are old, so they must drop out of the results once more statements
 match than are ranked, whichever way the candidates are found (reading newest first when the
-sample of newest statements says the word is common, else fetching every match through the
-GIN index; a sample of 0 statements forces the second, and so does reading too few rows to
-find them), and on both read paths. A search matching no more than SEARCH_RANKED ranks every
-match, as before the cap.
+sample of newest statements says the word is common; else, unfiltered, the matches of the
+search window, statement_recent, when it holds enough; else fetching every match through the
+GIN index; a sample of 0 statements forces the second, a window of fewer days than the cap
+the third, and reading too few rows moves on), and on both read paths. A search matching no
+more than SEARCH_RANKED ranks every match, as before the cap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import AsyncIterator, Callable
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import asyncpg
@@ -89,15 +91,37 @@ def caps(monkeypatch: pytest.MonkeyPatch) -> Callable[[int, int], None]:
     return set_caps
 
 
-async def _read_newest(db: asyncpg.Connection, word: str) -> bool:
-    """Whether the search read statements newest first (else it fetched every match)."""
+async def _way(db: asyncpg.Connection, word: str, c: StatementCriteria | None = None) -> str:
+    """Which way found the candidates: the member of the candidates' UNION ALL that gave rows
+    ('newest', 'window' (unfiltered only) or 'all')."""
     p = queries.Params(word)
-    page = queries.search_page_sql("$1", [], "0", "10")
-    plan = [r[0] for r in await db.fetch("EXPLAIN ANALYZE " + page, *p.values)]
-    fewer = f"< {queries.SEARCH_RANKED})"  # the gate: fewer than SEARCH_RANKED read
-    gate = next(i for i, line in enumerate(plan) if "One-Time Filter" in line and fewer in line)
-    fetch_all = next(line for line in plan[gate:] if "->" in line)  # the scan it gates
-    return "never executed" in fetch_all
+    filters = queries.statement_conditions(c or StatementCriteria(), p)
+    page = queries.search_page_sql("$1", filters, "0", "10")
+    plan = json.loads(await db.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + page, *p.values))
+
+    def appends(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        if node["Node Type"] == "Append":
+            yield node
+        for child in node.get("Plans", []):
+            yield from appends(child)
+
+    (union,) = appends(plan[0]["Plan"])
+    ways = ["newest", "window", "all"] if not filters else ["newest", "all"]
+    members = [m for m in union["Plans"] if m["Parent Relationship"] == "Member"]
+    (way,) = [w for w, m in zip(ways, members, strict=True) if m["Actual Rows"] > 0]
+    return way
+
+
+@pytest.fixture
+async def window_of(db: asyncpg.Connection) -> AsyncIterator[Callable[[int], Awaitable[None]]]:
+    """Set the search window's size (statements) and rebuild it; restored afterwards."""
+
+    async def set_size(size: int) -> None:
+        await db.execute("UPDATE search_window SET size = $1", size)
+        await db.execute("SELECT search_window_rebuild()")
+
+    yield set_size
+    await set_size(200000)
 
 
 async def _days(db: Any, word: str, c: StatementCriteria | None = None, **page: int) -> list[int]:
@@ -108,18 +132,27 @@ async def _days(db: Any, word: str, c: StatementCriteria | None = None, **page: 
 
 
 async def test_common_word_ranks_only_the_most_recent_matches(
-    db: asyncpg.Connection, caps: Callable[[int, int], None], monkeypatch: pytest.MonkeyPatch
+    db: asyncpg.Connection,
+    caps: Callable[[int, int], None],
+    window_of: Callable[[int], Awaitable[None]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caps(RANKED, NEWEST)
-    assert await _read_newest(db, "tariff")
+    assert await _way(db, "tariff") == "newest"
     newest_first = await _days(db, "tariff")
     caps(RANKED, FETCH_ALL)
-    assert not await _read_newest(db, "tariff")
+    assert await _way(db, "tariff") == "window"  # every day is in the default window
+    assert await _days(db, "tariff") == newest_first
+    await window_of(RANKED - 1)  # the window's days hold fewer matches than are ranked
+    assert await _way(db, "tariff") == "all"
     fetched = await _days(db, "tariff")
-    assert newest_first == fetched
+    assert fetched == newest_first
     caps(RANKED, NEWEST)
     monkeypatch.setattr(queries, "SEARCH_READ_MAX", RANKED // 2)  # too few rows read: fetch
-    assert not await _read_newest(db, "tariff")
+    assert await _way(db, "tariff") == "all"
+    assert await _days(db, "tariff") == fetched
+    await window_of(RANKED + 3)  # ... or take the window's, when it holds enough
+    assert await _way(db, "tariff") == "window"
     assert await _days(db, "tariff") == fetched
     assert sorted(newest_first) == list(range(DAYS - RANKED, DAYS))  # the 10 most recent
     assert newest_first[0] == 35  # best ranked among them; days 0-9 rank higher but are old
@@ -142,8 +175,9 @@ async def test_filters_apply_before_the_cap(
     db: asyncpg.Connection, caps: Callable[[int, int], None]
 ) -> None:
     answers = StatementCriteria(kinds=("ANSWER",))
-    for sample in (NEWEST, FETCH_ALL):
+    for sample, way in ((NEWEST, "newest"), (FETCH_ALL, "all")):  # no window when filtered
         caps(RANKED, sample)
+        assert await _way(db, "tariff", answers) == way
         days = await _days(db, "tariff", answers)
         assert sorted(days) == list(range(DAYS - 2 * RANKED, DAYS, 2)), sample
 
@@ -160,13 +194,15 @@ async def test_both_read_paths_rank_the_same_candidates(
     db: asyncpg.Connection,
     db_url: str,
     caps: Callable[[int, int], None],
+    window_of: Callable[[int], Awaitable[None]],
     make_live_server: Callable[..., Any],
 ) -> None:
     """Compiled SQL and the resolvers page through the same ranked candidates, to the end."""
     compiled = make_live_server(db_url).url
     reference = client(make_live_server(db_url, graphql_compiled=False).url)
-    for sample in (NEWEST, FETCH_ALL):
+    for sample, window in ((NEWEST, DAYS), (FETCH_ALL, DAYS), (FETCH_ALL, RANKED - 1)):
         caps(RANKED, sample)
+        await window_of(window)
         # word, results paged through (at most RANKED), totalCount (every match)
         for word, results, total in (
             ("tariff", RANKED, DAYS),
