@@ -4,9 +4,10 @@ Why: person identity is only measurable against a truth no parser saw. The gener
 short plain-text transcripts, the way press offices print them, and remembers who really spoke
 each turn. The archive is hard on purpose: many distinct people share a small set of surnames;
 one person is printed under spelling variants (transliteration, one letter off) and as a bare
-surname; role labels ("THE PRESIDENT:", "PRESS SECRETARY:") cross changes of office holder
-(from service/ingestion/data/offices.yaml); and titles read like names ("Remarks Honoring
-Grace Hopper"). ``score`` turns stored rows back into wrong merges and duplicates.
+surname, sometimes misprinted one letter off ("MR. BRWON", "NOVKA" beside "Daniel Novak");
+role labels ("THE PRESIDENT:", "PRESS SECRETARY:") cross changes of office holder (from
+service/ingestion/data/offices.yaml); and titles read like names ("Remarks Honoring Grace
+Hopper"). ``score`` turns stored rows back into wrong merges and duplicates.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import asyncpg
+
+from service.ingestion.names import fold_name
 
 SURNAMES = [
     "Brown", "Smith", "Sullivan", "Khan", "Lee", "Walker", "Moreno", "Novak", "Kowalski",
@@ -164,9 +167,43 @@ def _sentence(rng: random.Random, n: int) -> str:
     )
 
 
-def make_document(rng: random.Random, people: list[Person], number: int) -> Doc:
+# Share of surname-only labels a transcriber misprints one letter off ("MR. BRWON", "NOVKA").
+MISPRINTS = 0.2
+
+
+def misprint(rng: random.Random, surname: str, others: set[str]) -> str | None:
+    """The surname with one inner letter left out or two inner letters swapped ("Brown" ->
+    "Brwon", "Kaplan" -> "Kapan"), as a transcriber slips; None when no such slip is
+    another spelling of the same name (doubled letters fold) or another surname of the
+    archive."""
+    inner = range(1, len(surname) - 2)
+    slips = [surname[:i] + surname[i + 1 :] for i in range(1, len(surname) - 1)]
+    slips += [surname[:i] + surname[i + 1] + surname[i] + surname[i + 2 :] for i in inner]
+    slips = [
+        s
+        for s in slips
+        if len(s) >= 4 and fold_name(s) != fold_name(surname) and s.lower() not in others
+    ]
+    return rng.choice(slips) if slips else None
+
+
+def make_document(
+    rng: random.Random,
+    people: list[Person],
+    number: int,
+    slips: random.Random | None = None,
+) -> Doc:
     """One press conference: a host and guests of one publisher and period, questions, and
-    sometimes an office label, a role label, or a title that reads like a name."""
+    sometimes an office label, a role label, or a title that reads like a name. ``slips``
+    draws the misprinted surname-only labels (a generator of its own, so the pages are
+    otherwise those the same seed made before misprints were added)."""
+    surnames = {p.surname.lower() for p in people}
+
+    def printed(surname: str) -> str:
+        if slips is None or slips.random() >= MISPRINTS:
+            return surname
+        return misprint(slips, surname, surnames) or surname
+
     publisher = rng.choice(PUBLISHERS)
     local = [p for p in people if p.publisher == publisher]
     host = rng.choice(local)
@@ -204,8 +241,9 @@ def make_document(rng: random.Random, people: list[Person], number: int) -> Doc:
     speakers = [host, *guests]
     named_in_full: set[str] = set()
     if rng.random() < 0.15:  # a page that names its host by surname only, nowhere in full
+        host_label = f"MR. {printed(host.surname)}".upper()  # misprinted, then on both turns
         for n in (1, 2):
-            turn(f"MR. {host.surname}".upper(), host.key, n)
+            turn(host_label, host.key, n)
         # (a guest of the same surname would make the label ambiguous to any reader)
         guests = [g for g in guests if g.surname != host.surname]
         speakers = guests or [host]
@@ -224,7 +262,7 @@ def make_document(rng: random.Random, people: list[Person], number: int) -> Doc:
     if unique and rng.random() < 0.2:  # a speaker also labelled by surname alone
         p = rng.choice(unique)
         turn(p.surname.upper(), p.key, 9)
-        turn(p.surname.upper(), p.key, 11)
+        turn(printed(p.surname).upper(), p.key, 11)  # once misprinted, beside the full name
     if rng.random() < 0.2:
         turn(rng.choice(ROLE_LABELS), None, 7)
     if office is not None:
@@ -236,8 +274,9 @@ def make_document(rng: random.Random, people: list[Person], number: int) -> Doc:
 
 def make_archive(seed: int, documents: int, people: int) -> list[Doc]:
     rng = random.Random(seed)
+    slips = random.Random(f"{seed}-misprints")
     persons = make_people(rng, people)
-    return [make_document(rng, persons, n) for n in range(documents)]
+    return [make_document(rng, persons, n, slips) for n in range(documents)]
 
 
 @dataclass
