@@ -4,8 +4,9 @@ Declared here rather than in service/cli.py, which registers it (``add_commands`
 are service/storage/persons.py's ``propose_merges``: the same Wikidata id, the same full name
 after spelling folds, or a name one letter off another person's of the same period; and
 ``propose_surname_merges``: a person named by surname alone into the one full-name person of
-that surname the evidence points to (same source and period, same office at the date, or
-persons met in common), reported as undecided when several fit. Each merge uses the curation
+that surname (or of the surname it misprints one letter off, when no full name has its own)
+the evidence points to (same source and period, same office at the date, or persons met in
+common), reported as undecided when several fit. Each merge uses the curation
 merge (the old id keeps resolving) and is recorded in person_merge with its evidence.
 """
 
@@ -30,10 +31,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         "dedupe",
         help="propose and apply merges of duplicate persons, with their evidence",
         description="Find duplicate persons (same Wikidata id; same full name under spelling "
-        "variants; a name one letter off another of the same period; a surname alone whose "
-        "evidence points to one full-name person of that surname) and merge each into the "
-        "person with more statements (a surname alone: into the full name). --dry-run lists "
-        "them, and the surname-only persons several could be, and changes nothing.",
+        "variants; a name one letter off another of the same period; a surname alone, or "
+        "misprinted one letter off, whose evidence points to one full-name person of that "
+        "surname) and merge each into the person with more statements (a surname alone: "
+        "into the full name). --dry-run lists them, and the surname-only persons several "
+        "could be, and changes nothing.",
     )
     dd.add_argument("--dry-run", action="store_true", help="list the merges, change nothing")
     dd.add_argument("--json", action="store_true", help="one JSON object per proposed merge")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -386,24 +387,42 @@ def misprints(word: str, surname: str) -> bool:
 _MIN_BARE_MISPRINT = 4  # letters of a bare label word read as a misprinted surname ("PUTN")
 
 
+class NearSurnames:
+    """Folded surnames indexed by themselves and each form with one letter left out, so a
+    word finds the surnames it misprints (``misprints``) without being compared with every
+    surname: a page's speakers, or an archive's full-name persons."""
+
+    def __init__(self, surnames: Iterable[str] = ()) -> None:
+        self._near: dict[str, set[str]] = {}
+        for surname in surnames:
+            self.add(surname)
+
+    def add(self, surname: str) -> None:
+        for key in _deletions(surname):
+            self._near.setdefault(key, set()).add(surname)
+
+    def misprinted_by(self, word: str) -> list[str]:
+        """The surnames ``word`` (folded) is one letter off inside the word."""
+        near: set[str] = set()
+        for key in _deletions(word):
+            near.update(self._near.get(key, ()))
+        return sorted(s for s in near if misprints(word, s))
+
+
 class SpeakerSurnames:
     """The surnames of a page's speakers under a full or titled label ("Vladimir Putin:",
-    "PRESIDENT PUTIN:"), and the one a bare label misprints ("PUTN:").
-
-    Indexed by the surname and each form with one letter deleted, so a word finds the
-    surnames one edit away without comparing it with every speaker of the page."""
+    "PRESIDENT PUTIN:"), and the one a bare label misprints ("PUTN:")."""
 
     def __init__(self) -> None:
         self._printed: dict[str, str] = {}  # folded surname -> as first printed
-        self._near: dict[str, set[str]] = {}
+        self._near = NearSurnames()
 
     def add(self, token: str) -> None:
         surname = fold_name(token)
         if not surname or " " in surname or surname in self._printed:
             return
         self._printed[surname] = token
-        for key in _deletions(surname):
-            self._near.setdefault(key, set()).add(surname)
+        self._near.add(surname)
 
     def __contains__(self, surname: object) -> bool:
         return surname in self._printed
@@ -422,10 +441,7 @@ class SpeakerSurnames:
         folded = fold_name(word)
         if not folded or " " in folded or folded in self._printed:
             return None
-        near: set[str] = set()
-        for key in _deletions(folded):
-            near.update(self._near.get(key, ()))
-        close = [s for s in near if misprints(folded, s)]
+        close = self._near.misprinted_by(folded)
         if len(close) != 1 or not may_be_misprint(word):
             return None
         return self._printed[close[0]]

@@ -25,6 +25,7 @@ from service.ingestion.datafiles import word_set
 from service.ingestion.model import PersonRef
 from service.ingestion.names import fold_name, fold_word
 from service.ingestion.offices import Holder, HolderFacts, is_bare_title, title_key
+from service.ingestion.people import NearSurnames, may_be_misprint
 from service.storage.notifications import notify_names_changed
 
 # Advisory-lock key: held shared by ingestions (which lock the surnames they name,
@@ -906,7 +907,8 @@ def propose_merges(rows: Sequence[_Row]) -> list[Proposal]:
 # ---------------------------------------------------------------- dedupe: surname-only rows
 
 # A row whose only name is a surname ("Psaki", from "MS. PSAKI" on a page that never names her
-# in full) joins a full-name row of that surname when the archive's evidence singles it out.
+# in full) joins a full-name row of that surname when the archive's evidence singles it out;
+# so does one whose surname is a misprint one letter off ("Psaky", from "MS. PSAKY").
 
 # Where and when each person spoke, and whom they met there (for the surname-only rule).
 ACTIVITY_SQL = """
@@ -1042,7 +1044,8 @@ def surname_decides(reasons: Sequence[str]) -> bool:
 def propose_surname_merges(
     rows: Sequence[_Row], activity: Mapping[int, Activity], redirect: Mapping[int, int]
 ) -> tuple[list[Proposal], list[Undecided]]:
-    """Surname-only rows into the one full-name row of that surname the evidence points to.
+    """Surname-only rows into the one full-name row of that surname the evidence points to
+    (or, for a surname no full name has, of the surname it misprints: ``surname_candidates``).
 
     A full-name row is plausible when it has any evidence (``surname_evidence``) and never
     met the surname-only row at one event (two people of a page are two people). Merged only
@@ -1062,21 +1065,17 @@ def propose_surname_merges(
             met.setdefault(redirect.get(partner, partner), set()).update(days)
         act.met = met
     office_holders = {r.id for r in live.values() if r.wikidata}
-    by_surname: dict[str, list[_Row]] = {}
-    for r in live.values():
-        if len(r.tokens) >= 2 and not is_surname_only(r.tokens):
-            by_surname.setdefault(r.tokens[-1], []).append(r)
+    by_surname = _full_names_by_surname(live.values())
+    near = NearSurnames(by_surname)
     proposals: list[Proposal] = []
     undecided: list[Undecided] = []
     for short in sorted(live.values(), key=lambda r: r.id):
         if not short.tokens or not is_surname_only(short.tokens):
             continue
-        n = len(short.tokens)
         mine = merged_activity.get(short.id, Activity())
         plausible: list[tuple[_Row, list[str]]] = []
-        for full in by_surname.get(short.tokens[-1], ()):
-            if full.tokens[-n:] != short.tokens or len(full.tokens) <= n:
-                continue
+        candidates, misprinted = surname_candidates(short, by_surname, near)
+        for full in candidates:
             theirs = merged_activity.get(full.id, Activity())
             if full.id in mine.met or short.id in theirs.met:
                 continue  # on one page together: two people
@@ -1091,13 +1090,47 @@ def propose_surname_merges(
             and surname_decides(plausible[0][1])
         ):
             full, reasons = plausible[0]
-            why = {"rule": "surname_only", "surname": short.name, "evidence": reasons}
-            proposals.append(Proposal(full.id, short.id, full.name, short.name, why))
+            told: dict[str, Any] = {"rule": "surname_only", "surname": short.name}
+            if misprinted:  # "Putn" -> "Vladimir Putin"
+                told["misprint_of"] = full.name.split()[-1]
+            told["evidence"] = reasons
+            proposals.append(Proposal(full.id, short.id, full.name, short.name, told))
         elif len(plausible) > 1:
             undecided.append(
                 Undecided(short.id, short.name, [(c.id, c.name, why) for c, why in plausible])
             )
     return proposals, undecided
+
+
+def _full_names_by_surname(rows: Iterable[_Row]) -> dict[str, list[_Row]]:
+    by_surname: dict[str, list[_Row]] = {}
+    for r in rows:
+        if len(r.tokens) >= 2 and not is_surname_only(r.tokens):
+            by_surname.setdefault(r.tokens[-1], []).append(r)
+    return by_surname
+
+
+def surname_candidates(
+    short: _Row, by_surname: Mapping[str, Sequence[_Row]], near: NearSurnames
+) -> tuple[list[_Row], bool]:
+    """The full-name rows a surname-only row may be, and whether by a misprint: those of its
+    surname ("Brown": "Quincy Brown"; "de Hoop Scheffer": "Jaap de Hoop Scheffer"); else,
+    when no full name has that surname and it is no word of its own (``may_be_misprint``:
+    not English, a place or a known person's surname), those whose surname it misprints one
+    letter off inside the word ("Putn": "Vladimir Putin"; the rule that joins "PRESIDENT
+    PUTN" on a page, ``people.misprints``). Evidence then decides, as for any surname."""
+    n = len(short.tokens)
+    same = [
+        full
+        for full in by_surname.get(short.tokens[-1], ())
+        if full.tokens[-n:] == short.tokens and len(full.tokens) > n
+    ]
+    if same or n != 1:
+        return same, False
+    words = short.name.split()
+    if not words or not may_be_misprint(words[-1]):
+        return [], False
+    return [full for s in near.misprinted_by(short.tokens[0]) for full in by_surname[s]], True
 
 
 async def _activity(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Activity]:
@@ -1134,8 +1167,14 @@ async def dedupe_report(conn: asyncpg.Connection) -> DedupeReport:
         while kept in redirect:
             kept = redirect[kept]
         redirect[merged] = kept
-    surnames = {r.tokens[-1] for r in rows if r.tokens and is_surname_only(r.tokens)}
-    ids = [r.id for r in rows if r.tokens and r.tokens[-1] in surnames]
+    by_surname = _full_names_by_surname(rows)
+    near = NearSurnames(by_surname)
+    wanted = set()  # surname-only rows and the full-name rows they may be
+    for short in rows:
+        if short.tokens and is_surname_only(short.tokens):
+            wanted.add(short.id)
+            wanted.update(r.id for r in surname_candidates(short, by_surname, near)[0])
+    ids = [r.id for r in rows if r.id in wanted]
     activity = await _activity(conn, ids)
     more, undecided = propose_surname_merges(rows, activity, redirect)
     return DedupeReport(proposals + more, undecided)

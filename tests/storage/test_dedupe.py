@@ -174,6 +174,51 @@ def test_surname_only_goes_to_the_person_its_candidate_was_merged_into() -> None
     assert undecided == []
 
 
+def test_a_misprinted_surname_only_joins_the_full_name_one_letter_off() -> None:
+    """ "Zorqib", from a page whose only label was "MS. ZORQIB", is Helena Zorquib when the
+    evidence points to her, as a correctly spelt surname would be."""
+    rows = [_row(1, "Zorqib"), _row(2, "Helena Zorquib"), _row(3, "Pavel Zorquib")]
+    activity = {
+        1: _act({"ministry-a": [D(2010, 8, 1)]}),
+        2: _act({"ministry-a": [D(2010, 5, 1), D(2011, 1, 1)]}),
+        3: _act({"ministry-b": [D(2010, 5, 2)]}),  # another publisher: no evidence
+    }
+    proposals, undecided = propose_surname_merges(rows, activity, {})
+    assert [(p.merge, p.keep) for p in proposals] == [(1, 2)]
+    assert proposals[0].evidence == {
+        "rule": "surname_only", "surname": "Zorqib", "misprint_of": "Zorquib",
+        "evidence": ["source:ministry-a"],
+    }  # fmt: skip
+    assert undecided == []
+    # the same rivals as for a surname: another Zorquib of that source, decades before
+    rival = {**activity, 3: _act({"ministry-a": [D(1990, 1, 1)]})}
+    proposals, undecided = propose_surname_merges(rows, rival, {})
+    assert proposals == []
+    assert [(u.id, [c[0] for c in u.candidates]) for u in undecided] == [(1, [2, 3])]
+    # a person it shared a page with is another person
+    together = {**activity, 1: _act({"ministry-a": [D(2010, 8, 1)]}, met={2: [D(2010, 8, 1)]})}
+    assert propose_surname_merges(rows, together, {}) == ([], [])
+
+
+def test_a_surname_only_is_a_misprint_only_when_nothing_else_reads_it() -> None:
+    def proposed(short: str, full: str, *others: str) -> list[tuple[int, int]]:
+        rows = [_row(1, short), _row(2, full), *(_row(3 + i, o) for i, o in enumerate(others))]
+        activity = {
+            1: _act({"ministry-a": [D(2010, 8, 1)]}),
+            2: _act({"ministry-a": [D(2010, 5, 1)]}),
+        }
+        return [(p.merge, p.keep) for p in propose_surname_merges(rows, activity, {})[0]]
+
+    assert proposed("Zorqib", "Helena Zorquib") == [(1, 2)]  # a letter missing inside
+    assert proposed("Zoqruib", "Helena Zorquib") == [(1, 2)]  # two letters swapped
+    assert proposed("Zorquibe", "Helena Zorquib") == []  # an ending is another name
+    assert proposed("Zroqiub", "Helena Zorquib") == []  # two letters off
+    assert proposed("Tanka", "Olga Tanaka") == []  # an English word
+    assert proposed("Khna", "Imran Khan") == []  # too short to tell
+    # a full name of the archive has that very surname: a name of its own, no misprint
+    assert proposed("Zorqib", "Helena Zorquib", "Anna Zorqib") == []
+
+
 async def test_dedupe_merges_a_surname_only_person_and_reports_the_undecided(
     conn: asyncpg.Connection, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
@@ -213,3 +258,37 @@ async def test_dedupe_merges_a_surname_only_person_and_reports_the_undecided(
     row = await conn.fetchrow("SELECT evidence, merged_by FROM person_merge")
     assert row["merged_by"] == "dedupe"
     assert json.loads(row["evidence"])["evidence"] == ["source:ministry-a"]
+
+
+async def test_dedupe_repairs_a_person_made_from_a_misprinted_surname(
+    conn: asyncpg.Connection, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A page whose only label was "MS. ZORQIB" made a person "Zorqib"; the archive says
+    she is Helena Zorquib (her source, in her period), and no other Zorquib is in view."""
+
+    async def page(name: str, key: str, day: dt.date, publisher: str) -> None:
+        doc = make_document(E("Talk", [T(name, f"Words of {name} on {day}.", key)], date=day),
+                            persons=[person(key, name)])  # fmt: skip
+        await store_document(conn, dataclasses.replace(doc, publisher=publisher))
+
+    await page("Helena Zorquib", "h", dt.date(2010, 5, 1), "ministry-a")
+    await page("Pavel Zorquib", "p", dt.date(2010, 5, 2), "ministry-b")  # elsewhere: no rival
+    await page("Zorqib", "z", dt.date(2010, 8, 1), "ministry-a")
+    await page("Tanka", "t", dt.date(2010, 8, 2), "ministry-a")  # a word: no misprint of ...
+    await page("Olga Tanaka", "o", dt.date(2010, 6, 1), "ministry-a")  # ... Olga Tanaka's name
+    before = await _ids(conn)
+    assert {"Zorqib", "Tanka"} <= before.keys()  # ingestion left both as persons
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert await asyncio.to_thread(main, ["persons", "dedupe", "--dry-run", "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(x["merge_name"], x["keep_name"], x["evidence"]) for x in lines] == [
+        ("Zorqib", "Helena Zorquib",
+         {"rule": "surname_only", "surname": "Zorqib", "misprint_of": "Zorquib",
+          "evidence": ["source:ministry-a"]})
+    ]  # fmt: skip
+
+    assert await asyncio.to_thread(main, ["persons", "dedupe"]) == 0
+    after = await _ids(conn)
+    assert after.keys() == before.keys() - {"Zorqib"}
+    assert await resolve_merged(conn, before["Zorqib"]) == before["Helena Zorquib"]
