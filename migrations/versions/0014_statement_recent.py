@@ -6,13 +6,13 @@ An unfiltered search ranks at most its SEARCH_RANKED most recent matches
 of statements) those were found by fetching every match through the GIN index and keeping the
 newest: at 1,000,000 statements 8,500 heap rows a search, about 20 ms of PostgreSQL's CPU,
 growing with the archive. This table holds a copy of (id, order key, tsvector) for every
-statement spoken on or after `search_window.starts_on`: between `size` and 1.5 x `size` of the
+statement spoken on or after `search_window.starts_on`: between `size` and 1.25 x `size` of the
 newest dated statements. Its GIN index is a fraction of the whole one, so a search whose
 window holds at least SEARCH_RANKED matches takes them from here; those are exactly its most
 recent matches, because every statement of a day in the window is in it.
 
 Kept by triggers in the writing transaction (never stale): an INSERT statement copies its rows
-of the window's days, then moves the window's start forward when it holds more than 1.5 x
+of the window's days, then moves the window's start forward when it holds more than 1.25 x
 `size` statements (counted from statement_day_count, indexed here for that), deleting the rows
 before the new start; an UPDATE of a row's text, date or order re-copies that row; deletes
 cascade. The start only moves forward, so a writer that read an older start copies a superset:
@@ -69,7 +69,7 @@ DECLARE
 BEGIN
     SELECT * INTO w FROM search_window;
     IF (SELECT coalesce(sum(n), 0) FROM statement_day_count WHERE day >= w.starts_on)
-            <= w.size * 3 / 2 THEN
+            <= w.size * 5 / 4 THEN
         RETURN;
     END IF;
     new_start := search_window_start(w.starts_on, w.size);
