@@ -1,8 +1,10 @@
 """Parsing time of pages made of label-shaped lines: `python -m bench.long_page`.
 
 A page of 100,000 "NAME: text" lines is the worst case a client can post: every line is a
-speaker turn. Three shapes, each at 25,000, 50,000 and 100,000 lines: two speakers taking turns,
-a new surname every two lines (colon labels), and the same with full-stop labels ("Mr. ABCD.").
+speaker turn. Four shapes, each at 25,000, 50,000 and 100,000 lines: two speakers taking turns,
+a new surname every two lines (colon labels), the same with full-stop labels ("Mr. ABCD."), and
+a new full name every two lines ("Abcde Fghij:"), each one letter from many others (the
+misprint rules look for those).
 Each is parsed in a fresh child process (`parse_page`, no database); CPU seconds and the
 child's peak memory are reported, with the growth from 50,000 to 100,000 lines (2.0 is linear).
 Results: bench/results/long-page-<date>.md.
@@ -22,7 +24,7 @@ from bench import report
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = (25_000, 50_000, 100_000)
-SHAPES = ("two speakers", "distinct surnames", "full-stop labels")
+SHAPES = ("two speakers", "distinct surnames", "full-stop labels", "distinct full names")
 
 CHILD = r"""
 import json, resource, sys, time
@@ -41,6 +43,11 @@ if shape == "two speakers":
     lines = [f"{names[i % 2]}: Some words here about the budget." for i in range(n)]
 elif shape == "distinct surnames":
     lines = [f"{surname(i // 2)}: Some words here." for i in range(n)]
+elif shape == "distinct full names":
+    lines = [
+        f"{surname(i // 2 + 7).title()}o {surname(i // 2).title()}a: Some words here."
+        for i in range(n)
+    ]
 else:
     lines = [f"Mr. {surname(i // 2)}. Some words here." for i in range(n)]
 text = "Press conference\nMay 2, 2018\n\n" + "\n".join(lines)
@@ -67,7 +74,7 @@ def measure(shape: str, lines: int) -> dict[str, float]:
 
 def markdown(data: dict) -> str:
     rows = []
-    for shape in SHAPES:
+    for shape in data["results"]:
         cells = [data["results"][shape][str(n)] for n in SIZES]
         growth = cells[2]["cpu_seconds"] / cells[1]["cpu_seconds"]
         rows.append(
@@ -89,9 +96,11 @@ def markdown(data: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.long_page", description=__doc__)
     parser.add_argument("--label", default="", help="suffix of the result files' names")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated subset")
     args = parser.parse_args(argv)
+    shapes = args.shapes.split(",")
     results: dict[str, dict[str, dict[str, float]]] = {}
-    for shape in SHAPES:
+    for shape in shapes:
         results[shape] = {}
         for n in SIZES:
             results[shape][str(n)] = measure(shape, n)

@@ -135,6 +135,7 @@ class Registry:
         self.persons: list[Person] = []
         # Indexes, so that a page of many names is resolved in linear time.
         self._by_surname: dict[str, list[Person]] = {}
+        self._near_surnames = NearSurnames()  # their surnames, for names one letter off
         # full names with their spaces taken out: a label printed "VladimirPutin"
         self._run_together: dict[str, list[Person]] = {}
         self._by_reference: dict[int, Person] = {}
@@ -147,6 +148,7 @@ class Registry:
         person = Person(forms=[name])
         self.persons.append(person)
         self._by_surname.setdefault(person.surname, []).append(person)
+        self._near_surnames.add(person.surname)
         self._note_form(person, name)
         return person
 
@@ -231,7 +233,12 @@ class Registry:
         wanted = _normal_title(title) if title else ""
         if not wanted or wanted in designations.honorifics():
             return None
-        close = [p for p in self.persons if p.given() and misprints(surname, p.surname)]
+        close = [
+            p
+            for near in self._near_surnames.misprinted_by(surname)
+            for p in self._by_surname.get(near, ())
+            if p.given()
+        ]
         titled = [p for p in self.persons if _holds(p, wanted)]
         # the one person of the page with that title: in a hearing of many senators, a
         # "SENATOR SMYTH" may be another senator than the one named in full
@@ -277,14 +284,11 @@ class Registry:
     def _match_misspelt(self, sur: str, given: set[str]) -> Person | None:
         """ "Vladmir Putin", "Vladimir Putn" beside "Vladimir Putin": one letter off in one
         name, the other name exact, and nobody else on the page that close."""
-        close = []
-        for person in self.persons:
-            theirs = person.given()
-            if person.surname == sur:
-                if _one_letter_off(given, theirs):
-                    close.append(person)
-            elif given and given <= theirs and _one_letter_off({sur}, {person.surname}):
-                close.append(person)
+        close = [p for p in self._by_surname.get(sur, ()) if _one_letter_off(given, p.given())]
+        if given:
+            for near in self._near_surnames.near(sur) - {sur}:
+                if _one_letter_off({sur}, {near}):
+                    close += [p for p in self._by_surname.get(near, ()) if given <= p.given()]
         return close[0] if len(close) == 1 else None
 
     def _attach_reference(self, person: Person, name: list[str], title: str | None) -> None:
@@ -401,12 +405,16 @@ class NearSurnames:
         for key in _deletions(surname):
             self._near.setdefault(key, set()).add(surname)
 
-    def misprinted_by(self, word: str) -> list[str]:
-        """The surnames ``word`` (folded) is one letter off inside the word."""
+    def near(self, word: str) -> set[str]:
+        """The surnames that may be one edit from ``word`` (folded), and ``word`` if held."""
         near: set[str] = set()
         for key in _deletions(word):
             near.update(self._near.get(key, ()))
-        return sorted(s for s in near if misprints(word, s))
+        return near
+
+    def misprinted_by(self, word: str) -> list[str]:
+        """The surnames ``word`` (folded) is one letter off inside the word."""
+        return sorted(s for s in self.near(word) if misprints(word, s))
 
 
 class SpeakerSurnames:
