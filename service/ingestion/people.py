@@ -182,6 +182,10 @@ class Registry:
         self._attach_reference(person, name, title)
         return person
 
+    def knows_surname(self, name: list[str]) -> bool:
+        """Whether a person of the page has this surname (``name``: the surname's words)."""
+        return " ".join(_fold_tokens(name)) in self._by_surname
+
     def resolve_surname(
         self,
         name: list[str],

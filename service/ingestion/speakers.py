@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from service.ingestion import journalists, namefinder, offices
-from service.ingestion.designations import Designation
+from service.ingestion.designations import Designation, surname_tokens
 from service.ingestion.events import EventPage
 from service.ingestion.labels import Label
 from service.ingestion.names import fold_name
@@ -121,6 +121,7 @@ def resolve(
                 if person is not None:
                     result[e].principals.add(id(person))
     for e, item in enumerate(items):
+        introductions = _Introductions(item.turns)
         for t, turn in enumerate(item.turns):
             label, slot = turn.label, result[e].turns[t]
             if slot.person is not None:
@@ -132,6 +133,10 @@ def resolve(
                 continue
             d = label.designation
             if d.name and (len(d.name) == 1 or is_surname_only(d.name)):
+                if not registry.knows_surname(d.name):
+                    introduced = introductions.of(d.name, t)
+                    if introduced is not None:
+                        registry.add(introduced.name, title=slot.title or introduced.title_text)
                 slot.person = registry.resolve_surname(d.name, title=slot.title, alias=label.raw)
 
     _spread_journalists(result)  # their surname labels too: "WOLF BLITZER, CNN" then "BLITZER"
@@ -168,6 +173,45 @@ def resolve(
             if label is not None and slot.person is None and _is_answer_mark(label):
                 slot.person = principals[0]
     return result
+
+
+class _Introductions:
+    """Full names an event introduces before someone speaks under their surname alone: "Today
+    I'm joined by Admiral John Kirby" (the event's first turn) or "I'll hand over to Jake
+    Sullivan" (the turn just before) make "ADMIRAL KIRBY:" / "MR. SULLIVAN:" those people.
+
+    Only where introductions stand, only at a surname's first turn, and only when exactly one
+    name of that surname is there: "my father, George H. W. Bush" later in a speech never
+    names the "MR. BUSH" who says it.
+    """
+
+    def __init__(self, turns: list[RawTurn]) -> None:
+        self.turns = turns
+        self._tried: set[str] = set()
+        self._named: dict[int, list[Designation]] = {}
+
+    def of(self, surname: list[str], t: int) -> Designation | None:
+        wanted = fold_name(" ".join(surname))
+        if wanted in self._tried or t == 0:
+            return None
+        self._tried.add(wanted)
+        found: dict[str, Designation] = {}
+        for i in {0, t - 1}:
+            for d in self._people(i):
+                if fold_name(" ".join(surname_tokens(d.name))) == wanted:
+                    found[fold_name(" ".join(d.name))] = d
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _people(self, i: int) -> list[Designation]:
+        """The people turn ``i`` names in full."""
+        if i not in self._named:
+            self._named[i] = [
+                d
+                for text in self.turns[i].texts
+                for d in namefinder.people(text)
+                if len(d.name) > 1 and not is_surname_only(d.name)
+            ]
+        return self._named[i]
 
 
 def _opening(turn: RawTurn) -> str:

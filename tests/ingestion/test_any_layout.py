@@ -235,6 +235,41 @@ def test_misprinted_labels_join_the_person_the_page_names() -> None:
     assert putin == {"Vladimir Putin"}
 
 
+def test_a_surname_label_is_the_person_introduced_before_they_speak() -> None:
+    """A briefing whose title names only the host: the guests are introduced in the opening
+    turn or just before they speak, then speak under their surname alone."""
+    text = (
+        "Press Gaggle Aboard Air Force One\nMay 5, 2023\n\n"
+        "MS. JEAN-PIERRE: Hi everybody. Today I'm joined by Admiral John Kirby, NSC\n"
+        "Coordinator for Strategic Communications.\n\n"
+        "ADMIRAL KIRBY: Thanks, Karine.\n\n"
+        "Q: Admiral, on Ukraine?\n\n"
+        "MS. JEAN-PIERRE: Before that, I'll hand over to Gina Raimondo on trade.\n\n"
+        "MS. RAIMONDO: Thank you.\n\n"
+        "ADMIRAL KIRBY: On Ukraine, we will see.\n"
+    )
+    who = {label: name for label, name, _ in _turns(parse_document(text))}
+    assert who["ADMIRAL KIRBY"] == "John Kirby"
+    assert who["MS. RAIMONDO"] == "Gina Raimondo"
+    assert who["MS. JEAN-PIERRE"] == "Jean-Pierre"  # never introduced: her surname alone
+
+
+def test_a_name_spoken_of_elsewhere_or_shared_introduces_nobody() -> None:
+    text = (
+        "Remarks at a Dinner\nMay 5, 2003\n\n"
+        "MODERATOR: Welcome. With us tonight are John Smith and Mary Smith.\n\n"
+        "MR. SMITH: Thank you.\n\n"
+        "MODERATOR: And now, our host.\n\n"
+        "MR. GREEN: Thank you all.\n\n"
+        "MR. BUSH: My father, George H. W. Bush, taught me this. Mr. Green agrees.\n\n"
+        "MR. GREEN: Indeed. As Tom Green, my cousin, says too.\n"
+    )
+    who = {label: name for label, name, _ in _turns(parse_document(text))}
+    assert who["MR. SMITH"] == "Smith"  # two Smiths introduced: which one is not known
+    assert who["MR. BUSH"] == "Bush"  # a name spoken of elsewhere introduces nobody
+    assert who["MR. GREEN"] == "Green"  # named only after he first spoke
+
+
 def test_spoken_text_without_labels_is_kept_unattributed() -> None:
     """Labels taken out of a real transcript: each paragraph a statement with no speaker."""
     source = CORPUS / "au-2016-10-30-turnbull-dutton-joint-press-conference-sydney.txt"
