@@ -400,19 +400,28 @@ def search_page_sql(query: str, filters: Sequence[str], offset: str, limit: str)
     ]
     candidates = [f"(SELECT w.id, w.search FROM w WHERE {read_enough})"]
     fetch_all = f"NOT {read_enough}"
+    # The window's and the fetched matches are sorted by date with their row address (ctid)
+    # only, and the chosen rows read again by address: sorting whole rows would copy every
+    # match's tsvector.
     if not filters:
         ctes.append(
-            "r AS MATERIALIZED (SELECT r.statement_id AS id, r.search FROM statement_recent r"
+            "r AS MATERIALIZED (SELECT r.ctid AS tid FROM statement_recent r"
             f" WHERE NOT {read_enough} AND r.search @@ {q}"
             " AND r.spoken_on >= (SELECT starts_on FROM search_window)"
             f" ORDER BY r.spoken_on DESC, r.event_id DESC, r.sequence LIMIT {SEARCH_RANKED})"
         )
-        candidates.append(f"(SELECT r.id, r.search FROM r WHERE {window_enough})")
+        candidates.append(
+            "(SELECT r.statement_id, r.search FROM statement_recent r"
+            f" WHERE r.ctid = ANY (ARRAY(SELECT tid FROM r)) AND {window_enough})"
+        )
         fetch_all += f" AND NOT {window_enough}"
-    candidates.append(
-        "(SELECT s.id, s.search FROM (SELECT s.id, s.search, s.spoken_on, s.event_id,"
+    ctes.append(
+        "f AS MATERIALIZED (SELECT s.ctid AS tid FROM (SELECT s.ctid, s.spoken_on, s.event_id,"
         f" s.sequence FROM statement s WHERE {matching} OFFSET 0) s WHERE {fetch_all}"
         f" ORDER BY {recent} LIMIT {SEARCH_RANKED})"
+    )
+    candidates.append(
+        "(SELECT s.id, s.search FROM statement s WHERE s.ctid = ANY (ARRAY(SELECT tid FROM f)))"
     )
     return (
         f"WITH {', '.join(ctes)}, c AS ({' UNION ALL '.join(candidates)})"
