@@ -1084,6 +1084,14 @@ def propose_surname_merges(
             reasons = surname_evidence(mine, theirs, office_holders, (short.id, full.id))
             if reasons:
                 plausible.append((full, reasons))
+        if misprinted and len(candidates) > 1:
+            # which surname it misprints is already a guess: the surname must single the
+            # person out, or one Zorkunchet's evidence takes another Zorkunchet's misprints
+            if plausible:
+                why = {c.id: reasons for c, reasons in plausible}
+                listed = [(c.id, c.name, why.get(c.id, [])) for c in candidates]
+                undecided.append(Undecided(short.id, short.name, listed))
+            continue
         if (
             len(plausible) == 1
             and len(plausible[0][0].tokens[0]) > 1
@@ -1118,7 +1126,8 @@ def surname_candidates(
     when no full name has that surname and it is no word of its own (``may_be_misprint``:
     not English, a place or a known person's surname), those whose surname it misprints one
     letter off inside the word ("Putn": "Vladimir Putin"; the rule that joins "PRESIDENT
-    PUTN" on a page, ``people.misprints``). Evidence then decides, as for any surname."""
+    PUTN" on a page, ``people.misprints``). Evidence then decides, as for any surname, but a
+    misprint is merged only when it has one candidate."""
     n = len(short.tokens)
     same = [
         full
