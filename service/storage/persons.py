@@ -171,6 +171,9 @@ PERIOD = dt.timedelta(days=2 * 365)
 # Persons of the document a candidate must have met in the period: one colleague in common is
 # chance in a busy office (a spokesman meets everyone); two is a team.
 CO_PARTICIPANTS = 2
+# Full-name persons sharing a surname from which a surname-only person needs evidence about
+# the person (office, persons met), not only the same source and period (surname_decides).
+COMMON_SURNAME = 8
 
 
 @dataclass
@@ -1030,15 +1033,19 @@ def surname_evidence(
     return found
 
 
-def surname_decides(reasons: Sequence[str]) -> bool:
+def surname_decides(reasons: Sequence[str], holders: int = 1) -> bool:
     """Evidence enough for a surname-only person: the same source in the period where both
     mostly speak, the same office at the date, or two persons met in common in the period.
     A source one of them only visited (a busy one hears many speakers of a surname), or the
-    same source or persons in another period, only make a rival."""
+    same source or persons in another period, only make a rival. When ``holders`` (full-name
+    persons of that surname in the archive) is COMMON_SURNAME or more, the source alone does
+    not decide: one of many Ivanovs at the White House may be one never named in full."""
     met = max(
         (int(r.split(":")[1]) for r in reasons if r.startswith("co-participants:")), default=0
     )
-    return any(r.startswith(("office:", "source:")) for r in reasons) or met >= CO_PARTICIPANTS
+    about_the_person = any(r.startswith("office:") for r in reasons) or met >= CO_PARTICIPANTS
+    at_the_source = holders < COMMON_SURNAME and any(r.startswith("source:") for r in reasons)
+    return about_the_person or at_the_source
 
 
 def propose_surname_merges(
@@ -1095,7 +1102,7 @@ def propose_surname_merges(
         if (
             len(plausible) == 1
             and len(plausible[0][0].tokens[0]) > 1
-            and surname_decides(plausible[0][1])
+            and surname_decides(plausible[0][1], len(candidates))
         ):
             full, reasons = plausible[0]
             told: dict[str, Any] = {"rule": "surname_only", "surname": short.name}

@@ -161,6 +161,24 @@ def test_surname_only_joins_on_persons_met_or_the_office_at_the_date() -> None:
     assert propose_surname_merges(rows, office, {}) == ([], [])
 
 
+def test_a_common_surname_needs_evidence_about_the_person() -> None:
+    """With eight or more full-name Ivanovs in the archive, an "Ivanov" at Peter Ivanov's
+    source in his period may be an Ivanov never named in full: the source alone decides
+    nothing, the persons both met do."""
+    given = ["Peter", "Anna", "Pavel", "Viktor", "Ruth", "Laura", "Maria", "Helen"]
+    rows = [_row(1, "Ivanov"), *(_row(2 + i, f"{g} Ivanov") for i, g in enumerate(given))]
+    activity = {
+        1: _act({"whitehouse": [D(2010, 8, 1)]}),
+        2: _act({"whitehouse": [D(2010, 5, 1), D(2011, 1, 1)]}),
+    }
+    assert propose_surname_merges(rows, activity, {}) == ([], [])
+    assert propose_surname_merges(rows[:3], activity, {})[0] != []  # two Ivanovs: it does
+    activity[1].met.update({20: {D(2010, 8, 1)}, 21: {D(2010, 8, 1)}})
+    activity[2].met.update({20: {D(2010, 9, 1)}, 21: {D(2010, 7, 1)}})
+    proposals, _ = propose_surname_merges(rows, activity, {})
+    assert [(p.merge, p.keep) for p in proposals] == [(1, 2)]
+
+
 def test_surname_only_goes_to_the_person_its_candidate_was_merged_into() -> None:
     rows = [_row(1, "Brown"), _row(2, "Quincy Brown"), _row(3, "Quincy Brown")]
     activity = {
