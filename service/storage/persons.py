@@ -913,16 +913,9 @@ def propose_merges(rows: Sequence[_Row]) -> list[Proposal]:
 # in full) joins a full-name row of that surname when the archive's evidence singles it out;
 # so does one whose surname is a misprint one letter off ("Psaky", from "MS. PSAKY").
 
-# Where and when each person spoke, and whom they met there (for the surname-only rule).
-ACTIVITY_SQL = """
-SELECT DISTINCT pa.person_id,
-       coalesce(d.publisher, substring(d.source_url from '^[a-z]+://([^/]+)')) AS source,
-       e.date
-FROM participant pa
-JOIN event e ON e.id = pa.event_id
-JOIN source_document d ON d.id = e.document_id
-WHERE pa.person_id = ANY($1::bigint[]) AND e.date IS NOT NULL
-"""
+# Where and when each person spoke (HISTORY_SQL, dated events only), and whom they met there
+# (for the surname-only rule).
+ACTIVITY_SQL = HISTORY_SQL.rstrip() + " AND e.date IS NOT NULL\n"
 
 MET_SQL = """
 SELECT DISTINCT a.person_id, b.person_id AS partner, e.date
