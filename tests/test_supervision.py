@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -254,3 +254,32 @@ def test_with_workers_the_parent_restarts_a_killed_database(public_tmp: Path) ->
         for _ in range(4):  # requests land on either worker
             assert _graphql(serve.url, STATEMENTS)["statements"]["totalCount"] == before
         assert "embedded PostgreSQL restarted" in serve.log.read_text()
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="Linux /proc needed")
+def test_the_parse_worker_dies_with_a_killed_server(
+    public_tmp: Path, make_database: Callable[[], str]
+) -> None:
+    """A posted page is parsed in a spawned worker; a server killed outright (OOM killer,
+    SIGKILL) must not leave that worker waiting for pages for ever."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    env.update(DATABASE_URL=make_database(), LOAD_SAMPLE="0", ADMIN_TOKEN=TOKEN, LOG_LEVEL="INFO")
+    with ServeProcess(env, public_tmp / "serve.log", "--no-migrate") as serve:
+        assert serve.process is not None
+        before = set(_children(serve.process.pid))
+        text = NATO_SEED.read_text(encoding="utf-8")
+        stored = _graphql(serve.url, INGEST, {"input": {"text": text, "filename": "x.txt"}})
+        assert stored["ingestDocument"]["errors"] == []
+        workers = set(_children(serve.process.pid)) - before
+        assert workers  # the parse worker (and multiprocessing's resource tracker)
+        serve.process.kill()
+        serve.process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(process_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [w for w in workers if process_alive(w)]

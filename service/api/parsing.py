@@ -9,13 +9,18 @@ replaced on the next page, and the page it was parsing gets a clear error.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import functools
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from service.api.types.inputs import IngestDocumentInput
+from service.embedded_pg import PR_SET_PDEATHSIG
 from service.ingestion.model import ParsedDocument, RejectedDocument
 from service.ingestion.page import parse_page
 from service.observability import timed_parse
@@ -29,8 +34,21 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             # spawn, not fork: the server process has threads and open sockets
-            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_server
+            )
         return _pool
+
+
+def _die_with_server() -> None:
+    """Worker initializer: Linux kills the worker when the server dies, even by SIGKILL. An
+    orphaned worker holds its own ends of the pool's pipes and would wait for pages for ever."""
+    if not sys.platform.startswith("linux"):
+        return
+    server = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != server:  # the server died before prctl took effect
+        os._exit(1)
 
 
 def _discard(broken: ProcessPoolExecutor) -> None:
