@@ -9,18 +9,15 @@ replaced on the next page, and the page it was parsing gets a clear error.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import functools
 import multiprocessing
 import os
-import signal
-import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from service.api.types.inputs import IngestDocumentInput
-from service.embedded_pg import PR_SET_PDEATHSIG
 from service.ingestion.model import ParsedDocument, RejectedDocument
 from service.ingestion.page import parse_page
 from service.observability import timed_parse
@@ -41,14 +38,18 @@ def _executor() -> ProcessPoolExecutor:
 
 
 def _die_with_server() -> None:
-    """Worker initializer: Linux kills the worker when the server dies, even by SIGKILL. An
-    orphaned worker holds its own ends of the pool's pipes and would wait for pages for ever."""
-    if not sys.platform.startswith("linux"):
-        return
+    """Worker initializer: the worker exits when the server is gone, even killed outright. An
+    orphaned worker holds its own ends of the pool's pipes and would wait for pages for ever.
+    A thread watches the parent rather than Linux's parent-death signal, which fires when the
+    *thread* that started the worker ends (a server may run on any thread)."""
     server = os.getppid()
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != server:  # the server died before prctl took effect
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(0.5)
         os._exit(1)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
 
 
 def _discard(broken: ProcessPoolExecutor) -> None:
